@@ -1,0 +1,131 @@
+# dumpbench — root Makefile (non-recursive; each folder adds a module.mk).
+#
+#   make all          build libraries, tools, tests
+#   make check-quick  unit tests + sim scenarios (fast tier)
+#   make check        everything that exists, real-kernel scenarios included
+#   make demo         one crash scenario per working platform, with its report
+#   make coverage     lcov HTML of the project's own code
+#   make bench        benchmarks, printed as ratios to in-run baselines
+#   make clean
+#
+# Every target that needs Debian packages calls ci/setup first (idempotent).
+
+B        ?= build
+CC       ?= gcc
+OPT      ?= -O2
+CFLAGS   ?= $(OPT) -g
+CFLAGS   += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wno-unused-parameter \
+            -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Werror=implicit-function-declaration \
+            -MMD -MP
+CPPFLAGS += -Icommon/include -Icommon/testhost
+LDLIBS   ?=
+AR       ?= ar
+SETUP    ?= ci/setup
+PHASE    := ci/phase
+
+.DEFAULT_GOAL := all
+
+LIBRARIES  :=
+UNIT_TESTS :=
+TOOLS      :=
+BENCHES    :=
+
+# $(call add_lib,NAME,SRCDIR,INCDIR): static library $(B)/libNAME.a from SRCDIR/*.c
+define add_lib
+$(1)_SRCS := $$(wildcard $(2)/*.c)
+$(1)_OBJS := $$(patsubst %.c,$(B)/%.o,$$($(1)_SRCS))
+CPPFLAGS  += -I$(3)
+LIBRARIES += $(B)/lib$(1).a
+$(B)/lib$(1).a: $$($(1)_OBJS)
+	@mkdir -p $$(@D)
+	$$(AR) rcs $$@ $$^
+endef
+
+# $(call add_cunit,NAME,SRCDIR,LIBS,EXTRA_LDLIBS): CUnit binary $(B)/tests/test-NAME
+define add_cunit
+$(1)_TSRCS := $$(wildcard $(2)/*.c) common/testhost/testhost.c
+$(1)_TOBJS := $$(patsubst %.c,$(B)/%.o,$$($(1)_TSRCS))
+UNIT_TESTS += $(B)/tests/test-$(1)
+$(B)/tests/test-$(1): $$($(1)_TOBJS) $(foreach l,$(3),$(B)/lib$(l).a)
+	@mkdir -p $$(@D)
+	$$(CC) $$(CFLAGS) $$(LDFLAGS) -o $$@ $$($(1)_TOBJS) $(foreach l,$(3),$(B)/lib$(l).a) -lcunit $(4) $$(LDLIBS)
+endef
+
+# $(call add_tool,NAME,SRCS,LIBS,EXTRA_LDLIBS): program $(B)/bin/NAME
+define add_tool
+$(1)_PSRCS := $(2)
+$(1)_POBJS := $$(patsubst %.c,$(B)/%.o,$$($(1)_PSRCS))
+TOOLS += $(B)/bin/$(1)
+$(B)/bin/$(1): $$($(1)_POBJS) $(foreach l,$(3),$(B)/lib$(l).a)
+	@mkdir -p $$(@D)
+	$$(CC) $$(CFLAGS) $$(LDFLAGS) -o $$@ $$($(1)_POBJS) $(foreach l,$(3),$(B)/lib$(l).a) $(4) $$(LDLIBS)
+endef
+
+include $(sort $(wildcard */module.mk))
+
+$(B)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+.PHONY: all setup-quick setup-check check-quick check demo coverage bench clean \
+        unit sim-scenarios real-scenarios
+
+all: setup-quick
+	@$(MAKE) --no-print-directory build-all
+
+.PHONY: build-all
+build-all: $(LIBRARIES) $(TOOLS) $(UNIT_TESTS) $(BENCHES)
+
+setup-quick:
+	@$(SETUP) quick
+
+setup-check:
+	@$(SETUP) check
+
+unit: build-all
+	@ci/run-unit $(UNIT_TESTS)
+
+sim-scenarios: build-all
+	@if [ -x $(B)/bin/dumpbench ] && ls scenarios/sim/*.scn >/dev/null 2>&1; then \
+	    $(B)/bin/dumpbench run --backend sim --golden-dir scenarios/golden scenarios/sim/*.scn; \
+	else echo "# sim scenarios: none yet"; fi
+
+real-scenarios: build-all
+	@ci/real-scenarios
+
+check-quick: setup-quick
+	@$(PHASE) build $(MAKE) --no-print-directory build-all
+	@$(PHASE) unit $(MAKE) --no-print-directory unit
+	@$(PHASE) sim $(MAKE) --no-print-directory sim-scenarios
+
+check: setup-quick
+	@$(PHASE) setup $(SETUP) check
+	@$(PHASE) build $(MAKE) --no-print-directory build-all
+	@$(PHASE) unit $(MAKE) --no-print-directory unit
+	@$(PHASE) sim $(MAKE) --no-print-directory sim-scenarios
+	@$(PHASE) real $(MAKE) --no-print-directory real-scenarios
+
+demo: setup-quick
+	@$(MAKE) --no-print-directory build-all
+	@ci/demo
+
+coverage: setup-quick
+	@$(SETUP) coverage
+	@$(MAKE) --no-print-directory B=build-cov OPT=-O0 CFLAGS="-O0 -g --coverage" LDFLAGS="--coverage" build-all
+	@lcov -q --zerocounters --directory build-cov
+	@$(MAKE) --no-print-directory B=build-cov OPT=-O0 CFLAGS="-O0 -g --coverage" LDFLAGS="--coverage" unit sim-scenarios
+	@lcov -q --capture --directory build-cov --output-file build-cov/coverage.info --rc lcov_branch_coverage=1
+	@lcov -q --remove build-cov/coverage.info '/usr/*' '*/tests/*' '*/testhost/*' \
+	    --output-file build-cov/coverage.info --rc lcov_branch_coverage=1
+	@genhtml -q --branch-coverage --output-directory build-cov/html build-cov/coverage.info
+	@lcov --summary build-cov/coverage.info --rc lcov_branch_coverage=1 2>&1 | tail -4
+	@echo "coverage report: build-cov/html/index.html"
+
+bench: setup-quick
+	@$(MAKE) --no-print-directory build-all
+	@ci/run-bench $(BENCHES)
+
+clean:
+	rm -rf $(B) build-cov
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)
