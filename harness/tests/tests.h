@@ -1,0 +1,23 @@
+/* Suite registration for the harness CUnit binary. */
+#ifndef HARNESS_TESTS_H
+#define HARNESS_TESTS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <CUnit/CUnit.h>
+
+int register_scenario_tests(void);
+int register_golden_tests(void);
+int register_compare_tests(void);
+int register_report_tests(void);
+int register_run_tests(void);
+
+/* Shared helpers (helpers.c). */
+char *th_mkdtemp(void);                         /* malloc'd path */
+void th_rmtree(const char *path);
+int th_write_file(const char *path, const void *data, size_t len);
+uint8_t *th_read_file(const char *path, size_t *len); /* malloc'd, NUL-terminated */
+char *th_fixture(const char *name);             /* malloc'd path of tests/fixtures/NAME */
+
+#endif /* HARNESS_TESTS_H */
