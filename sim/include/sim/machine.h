@@ -70,4 +70,20 @@ uint64_t sim_clock_ns(const struct sim_machine *m);
 void sim_advance(struct sim_machine *m, uint64_t ns);
 uint64_t sim_random(struct sim_machine *m);
 
+/* ---- additions beyond the original contract ---------------------------- */
+
+/* The seed the machine was created with. */
+uint64_t sim_seed(const struct sim_machine *m);
+/*
+ * Deep copy (memory pages, CPUs, clock, PRNG state): the "truth snapshot"
+ * the reference agents read instead of a live machine.  NULL + errbuf on
+ * allocation failure.
+ */
+struct sim_machine *sim_clone(const struct sim_machine *m, char *errbuf, size_t errlen);
+/*
+ * Sparse iteration: the lowest allocated page address >= from, or
+ * UINT64_MAX when there is none.  Pages not returned read as zeros.
+ */
+uint64_t sim_mem_next_page(const struct sim_machine *m, uint64_t from);
+
 #endif /* SIM_MACHINE_H */

@@ -1,0 +1,11 @@
+/* Suite registration functions of the sim CUnit binary. */
+#ifndef SIM_TEST_SUITES_H
+#define SIM_TEST_SUITES_H
+
+int register_machine_tests(void);
+int register_agent_tests(void);
+int register_backend_tests(void);
+/* ppc64 fadump suite (sim/tests/test_ppc64_fadump.c, another module). */
+void register_ppc64_tests(void) __attribute__((weak));
+
+#endif
