@@ -113,13 +113,15 @@ coverage: setup-quick
 	@$(SETUP) coverage
 	@$(MAKE) --no-print-directory B=build-cov OPT=-O0 CFLAGS="-O0 -g --coverage" LDFLAGS="--coverage" build-all
 	@lcov -q --zerocounters --directory build-cov
-	@$(MAKE) --no-print-directory B=build-cov OPT=-O0 CFLAGS="-O0 -g --coverage" LDFLAGS="--coverage" unit sim-scenarios
+	@$(MAKE) --no-print-directory -k B=build-cov OPT=-O0 CFLAGS="-O0 -g --coverage" LDFLAGS="--coverage" unit sim-scenarios; \
+	    echo $$? > build-cov/tests.rc
 	@lcov -q --capture --directory build-cov --output-file build-cov/coverage.info --rc lcov_branch_coverage=1
 	@lcov -q --remove build-cov/coverage.info '/usr/*' '*/tests/*' '*/testhost/*' \
 	    --output-file build-cov/coverage.info --rc lcov_branch_coverage=1
 	@genhtml -q --branch-coverage --output-directory build-cov/html build-cov/coverage.info
 	@lcov --summary build-cov/coverage.info --rc lcov_branch_coverage=1 2>&1 | tail -4
 	@echo "coverage report: build-cov/html/index.html"
+	@rc=$$(cat build-cov/tests.rc); [ "$$rc" = 0 ] || { echo "coverage: the tests themselves failed (rc $$rc), see above"; exit 1; }
 
 bench: setup-quick
 	@$(MAKE) --no-print-directory build-all

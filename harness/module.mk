@@ -11,5 +11,5 @@ HARNESS_SIM_LIBS := $(if $(wildcard sim/module.mk),sim \
     $(if $(wildcard phyp-model/module.mk),phyp))
 HARNESS_SIM_LDFLAGS := $(if $(wildcard sim/module.mk),$(if $(shell grep -l '^int sim_backend_run\|^sim_backend_run' sim/src/*.c 2>/dev/null),-u sim_backend_run))
 
-$(eval $(call add_tool,dumpbench,harness/tools/dumpbench.c,harness $(HARNESS_SIM_LIBS) dumpfmt,$(HARNESS_SIM_LDFLAGS) -lelf -lz -lzstd -lxxhash))
-$(eval $(call add_cunit,harness,harness/tests,harness dumpfmt,-lelf -lz -lzstd -lxxhash))
+$(eval $(call add_tool,dumpbench,harness/tools/dumpbench.c,harness $(HARNESS_SIM_LIBS) dumpfmt,$(HARNESS_SIM_LDFLAGS) -lelf -lz -lzstd -lxxhash -ljson-c -lkdumpfile))
+$(eval $(call add_cunit,harness,harness/tests,harness dumpfmt,-lelf -lz -lzstd -lxxhash -ljson-c -lkdumpfile))

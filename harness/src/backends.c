@@ -3,6 +3,7 @@
  * referenced weakly so the harness links without it and reports
  * "backend sim not built" until the tool is linked with libsim.
  */
+#include <harness/qemu.h>
 #include <harness/run.h>
 
 #include <stdio.h>
@@ -22,7 +23,10 @@ backend_run_fn backend_lookup(const char *name, char *why, size_t whylen)
         snprintf(why, whylen, "backend sim not built");
         return NULL;
     }
-    if (strcmp(name, "qemu") == 0 || strcmp(name, "libvirt") == 0) {
+    if (strcmp(name, "qemu") == 0) {
+        return qemu_backend_run;
+    }
+    if (strcmp(name, "libvirt") == 0) {
         snprintf(why, whylen, "backend %s not built", name);
         return NULL;
     }

@@ -1,6 +1,7 @@
 /*
  * The scenario runner (see <harness/run.h>).
  */
+#include <harness/qemu.h>
 #include <harness/run.h>
 
 #include <errno.h>
@@ -334,7 +335,14 @@ enum report_status run_scenario(const struct run_opts *o, const struct scenario 
     fclose(log);
     enum report_status st;
     char first[1024] = "";
-    if (brc != 0 || res->outcome == RUN_ERROR) {
+    if (brc == QEMU_BACKEND_SKIPPED) {
+        /* A real-kernel backend that lacks a prerequisite (QEMU, guest
+         * build): reported as skipped with the reason, never as passed. */
+        st = REPORT_SKIP;
+        snprintf(first, sizeof(first), "%s",
+                 errbuf[0] ? errbuf : res->reason[0] ? res->reason : "backend prerequisite missing");
+        fprintf(diag, "  backend log: %s\n", logpath);
+    } else if (brc != 0 || res->outcome == RUN_ERROR) {
         st = REPORT_ERROR;
         snprintf(first, sizeof(first), "backend %s: %s", bname,
                  errbuf[0] ? errbuf : res->reason[0] ? res->reason : "failed without a message");
@@ -342,6 +350,10 @@ enum report_status run_scenario(const struct run_opts *o, const struct scenario 
     } else {
         fprintf(diag, "  outcome %s%s%s; run dir %s\n", run_outcome_name(res->outcome),
                 res->reason[0] ? ": " : "", res->reason, run_dir);
+        for (size_t i = 0; i < res->nexempt; i++) {
+            fprintf(diag, "  allowed difference 0x%" PRIx64 "+0x%" PRIx64 ": %s\n",
+                    res->exempt[i].addr, res->exempt[i].len, res->exempt[i].reason);
+        }
         st = run_evaluate(o, s, res, run_dir, rep, first, sizeof(first), diag);
     }
     double t2 = hu_now();

@@ -107,6 +107,7 @@ static const struct key_schema k_register[] = {
 };
 static const struct key_schema k_crash[] = {
     { "cpu", VT_NUM, false, 0, 63, NULL },
+    { "kind", VT_ENUM, false, 0, 0, "panic|oops" },
 };
 static const struct key_schema k_release[] = {
     { "addr", VT_U64, false, 0, 0, NULL },
@@ -125,7 +126,7 @@ static const struct item_schema step_schema[] = {
     { "register", SCN_STEP_REGISTER, W_NONE, NULL, k_register, N(k_register), false },
     { "unregister", SCN_STEP_UNREGISTER, W_NONE, NULL, NULL, 0, false },
     { "invalidate", SCN_STEP_INVALIDATE, W_NONE, NULL, NULL, 0, false },
-    { "fault", SCN_STEP_FAULT, W_REQUIRED, "sdias|hsa|fcp|rtas", NULL, 0, false },
+    { "fault", SCN_STEP_FAULT, W_REQUIRED, "sdias|hsa|fcp|rtas|vmcore", NULL, 0, false },
     { "crash", SCN_STEP_CRASH, W_NONE, NULL, k_crash, N(k_crash), false },
     { "hang", SCN_STEP_HANG, W_NONE, NULL, NULL, 0, false },
     { "operator-dump", SCN_STEP_OPERATOR_DUMP, W_NONE, NULL, NULL, 0, false },
@@ -154,11 +155,18 @@ static const struct key_schema k_fault_rtas[] = {
     { "count", VT_NUM, false, 1, I64MAX, NULL },
 };
 
+/* Corrupt one byte of the captured vmcore at a physical address (a control
+ * scenario proving the oracles notice). */
+static const struct key_schema k_fault_vmcore[] = {
+    { "paddr", VT_U64, true, 0, 0, NULL },
+};
+
 static const struct item_schema fault_schema[] = {
     { "sdias", SCN_STEP_FAULT, W_REQUIRED, NULL, k_fault_sdias, N(k_fault_sdias), false },
     { "hsa", SCN_STEP_FAULT, W_REQUIRED, NULL, k_fault_hsa, N(k_fault_hsa), false },
     { "fcp", SCN_STEP_FAULT, W_REQUIRED, NULL, k_fault_fcp, N(k_fault_fcp), false },
     { "rtas", SCN_STEP_FAULT, W_REQUIRED, NULL, k_fault_rtas, N(k_fault_rtas), false },
+    { "vmcore", SCN_STEP_FAULT, W_REQUIRED, NULL, k_fault_vmcore, N(k_fault_vmcore), false },
 };
 
 /* ---- expectations ------------------------------------------------------ */

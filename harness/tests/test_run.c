@@ -11,6 +11,7 @@
 #include <CUnit/CUnit.h>
 
 #include <dumpfmt/dump.h>
+#include <harness/qemu.h>
 #include <harness/run.h>
 
 #include "tests.h"
@@ -332,8 +333,10 @@ static void test_builtin_lookup(void)
     char why[128] = "";
     CU_ASSERT_PTR_NULL(backend_lookup("vmware", why, sizeof(why)));
     CU_ASSERT_STRING_EQUAL(why, "unknown backend 'vmware'");
-    CU_ASSERT_PTR_NULL(backend_lookup("qemu", why, sizeof(why)));
-    CU_ASSERT_STRING_EQUAL(why, "backend qemu not built");
+    /* the QEMU backend is part of libharness itself */
+    CU_ASSERT_PTR_EQUAL(backend_lookup("qemu", why, sizeof(why)), qemu_backend_run);
+    CU_ASSERT_PTR_NULL(backend_lookup("libvirt", why, sizeof(why)));
+    CU_ASSERT_STRING_EQUAL(why, "backend libvirt not built");
     /* the test binary is not linked with libsim */
     CU_ASSERT_PTR_NULL(backend_lookup("sim", why, sizeof(why)));
     CU_ASSERT_STRING_EQUAL(why, "backend sim not built");

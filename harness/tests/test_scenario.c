@@ -301,8 +301,8 @@ static void test_err_step_expect_words(void)
     expect_err(HDR "step\n", "t.scn:4: step: missing step kind");
     expect_err(HDR "expect magic\n", "t.scn:4: unknown expect 'magic'");
     expect_err(HDR "step fault disk\n",
-               "t.scn:4: step fault: unknown fault target 'disk' (one of sdias|hsa|fcp|rtas)");
-    expect_err(HDR "step fault\n", "t.scn:4: step fault: missing word (one of sdias|hsa|fcp|rtas)");
+               "t.scn:4: step fault: unknown fault target 'disk' (one of sdias|hsa|fcp|rtas|vmcore)");
+    expect_err(HDR "step fault\n", "t.scn:4: step fault: missing word (one of sdias|hsa|fcp|rtas|vmcore)");
     expect_err(HDR "expect outcome\n",
                "t.scn:4: expect outcome: missing word (one of complete|incomplete|failed|no-dump)");
     expect_err(HDR "expect outcome crashed\n",
