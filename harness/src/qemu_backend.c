@@ -1020,6 +1020,8 @@ static void oracles(struct qrun *r, uint64_t vmsize, int kdump_rc)
     }
     run_result_add_phase(res, "verify", qnow() - t);
     res->cpus_online = r->cpus_online;
+    res->oracle_pages_compared = o->pages_compared;
+    res->oracle_pages_differ = o->pages_differ;
     if (why[0]) {
         res->outcome = RUN_FAILED;
         snprintf(res->reason, sizeof res->reason, "oracle: %s", why);

@@ -350,6 +350,21 @@ enum report_status run_scenario(const struct run_opts *o, const struct scenario 
     } else {
         fprintf(diag, "  outcome %s%s%s; run dir %s\n", run_outcome_name(res->outcome),
                 res->reason[0] ? ": " : "", res->reason, run_dir);
+        if (res->oracle_pages_compared || res->oracle_regs_compared) {
+            struct cmp_result *oc = calloc(1, sizeof(*oc));
+            if (oc) {
+                cmp_result_init(oc);
+                oc->pages_compared = res->oracle_pages_compared;
+                oc->pages_differ = res->oracle_pages_differ;
+                oc->regs_compared = res->oracle_regs_compared;
+                for (size_t i = 0; i < res->nexempt; i++)
+                    cmp_add_exempt(oc, res->exempt[i].addr, res->exempt[i].len, res->exempt[i].reason);
+                report_add_cmp(rep, s->name, oc);
+                free(oc);
+            }
+            fprintf(diag, "  backend oracle: %" PRIu64 " pages compared, %" PRIu64 " differing (each allowed below)\n",
+                    res->oracle_pages_compared, res->oracle_pages_differ);
+        }
         for (size_t i = 0; i < res->nexempt; i++) {
             fprintf(diag, "  allowed difference 0x%" PRIx64 "+0x%" PRIx64 ": %s\n",
                     res->exempt[i].addr, res->exempt[i].len, res->exempt[i].reason);

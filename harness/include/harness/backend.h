@@ -48,6 +48,12 @@ struct run_result {
     struct run_phase phases[16];
     /* Ranges the backend knows legitimately differ from the truth snapshot,
      * each with a reason (e.g. dump kernel footprint); the oracle reports them. */
+    /* Backends that run their own page oracle (QEMU: the vmcore and the
+     * truth image are hundreds of MB and compared in place) report its
+     * counts here so the run summary includes them. */
+    uint64_t oracle_pages_compared;
+    uint64_t oracle_pages_differ;
+    uint64_t oracle_regs_compared;
     size_t nexempt;
     struct {
         uint64_t addr, len;
