@@ -111,6 +111,7 @@ void df_dump_free(struct df_dump *d)
     free(d->cpus);
     free(d->vmcoreinfo);
     free(d->s390);
+    free(d->zero);
     free(d);
 }
 
@@ -349,6 +350,103 @@ uint64_t df_dump_mem_bytes(const struct df_dump *d)
     return sum;
 }
 
+/* ---- known-zero memory ---- */
+
+bool df_is_zero(const void *p, size_t len)
+{
+    const uint8_t *b = p;
+    if (len == 0) {
+        return true;
+    }
+    /* b[0] == 0 and every byte equals its successor: one vectorised memcmp. */
+    return b[0] == 0 && memcmp(b, b + 1, len - 1) == 0;
+}
+
+/* Index of the first zero range with paddr > addr. */
+static size_t zero_upper(const struct df_dump *d, uint64_t addr)
+{
+    size_t lo = 0, hi = d->nzero;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (d->zero[mid].paddr <= addr) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    return lo;
+}
+
+uint64_t df_dump_zero_run(const struct df_dump *d, uint64_t paddr)
+{
+    if (!d || d->nzero == 0) {
+        return 0;
+    }
+    size_t pos = zero_upper(d, paddr);
+    if (pos == 0) {
+        return 0;
+    }
+    const struct df_range *r = &d->zero[pos - 1];
+    uint64_t end = r->paddr + r->size;
+    return paddr < end ? end - paddr : 0;
+}
+
+int df_dump_mark_zero(struct df_dump *d, uint64_t paddr, uint64_t len,
+                      struct df_err *err)
+{
+    if (!d) {
+        return df__err(err, DF_ERR_INVALID, "NULL dump");
+    }
+    if (len == 0) {
+        return DF_OK;
+    }
+    uint64_t s = paddr, e = paddr + len;
+    if (e < s) {
+        e = UINT64_MAX;
+    }
+    /* First range that ends at or after s (touching ranges merge). */
+    size_t i = zero_upper(d, s);
+    if (i > 0 && d->zero[i - 1].paddr + d->zero[i - 1].size >= s) {
+        i--;
+    }
+    size_t j = i;
+    while (j < d->nzero && d->zero[j].paddr <= e) {
+        uint64_t re = d->zero[j].paddr + d->zero[j].size;
+        if (d->zero[j].paddr < s) {
+            s = d->zero[j].paddr;
+        }
+        if (re > e) {
+            e = re;
+        }
+        j++;
+    }
+    if (j == i) {
+        /* Insert a new range at i. */
+        struct df_priv *p = df__priv(d, err);
+        if (!p) {
+            return DF_ERR_SYSTEM;
+        }
+        if (d->nzero == p->zero_cap) {
+            size_t ncap = p->zero_cap ? p->zero_cap * 2 : 16;
+            struct df_range *n = realloc(d->zero, ncap * sizeof(*n));
+            if (!n) {
+                return df__err(err, DF_ERR_SYSTEM, "out of memory");
+            }
+            d->zero = n;
+            p->zero_cap = ncap;
+        }
+        memmove(&d->zero[i + 1], &d->zero[i], (d->nzero - i) * sizeof(*d->zero));
+        d->nzero++;
+        j = i + 1;
+    } else if (j > i + 1) {
+        memmove(&d->zero[i + 1], &d->zero[j], (d->nzero - j) * sizeof(*d->zero));
+        d->nzero -= j - i - 1;
+    }
+    d->zero[i].paddr = s;
+    d->zero[i].size = e - s;
+    return DF_OK;
+}
+
 void df__mem_fill(const struct df_dump *d, uint64_t paddr, uint8_t *out,
                   uint64_t len)
 {
@@ -371,10 +469,19 @@ void df__mem_fill(const struct df_dump *d, uint64_t paddr, uint8_t *out,
 
 /* ---- sinks ---- */
 
+#define SINK_BLOCK 4096u
+
 int df__sink_open(struct df_sink *s, const char *path, struct df_err *err)
 {
     memset(s, 0, sizeof(*s));
     s->what = path;
+    /* Replace an existing regular file by a new inode: truncating one that
+     * holds data makes ext4 flush it first (auto_da_alloc), which costs
+     * seconds for a large image. */
+    struct stat st;
+    if (lstat(path, &st) == 0 && S_ISREG(st.st_mode)) {
+        unlink(path);
+    }
     s->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (s->fd < 0) {
         return df__err(err, DF_ERR_SYSTEM, "%s: open: %s", path, strerror(errno));
@@ -382,9 +489,102 @@ int df__sink_open(struct df_sink *s, const char *path, struct df_err *err)
     return DF_OK;
 }
 
+int df__sink_open_mem(struct df_sink *s, uint64_t cap, struct df_err *err)
+{
+    memset(s, 0, sizeof(*s));
+    s->fd = -1;
+    s->what = "memory";
+    if (cap > SIZE_MAX) {
+        return df__err(err, DF_ERR_SYSTEM, "image of 0x%llx bytes does not fit in "
+                       "memory", (unsigned long long)cap);
+    }
+    s->cap = cap;
+    /* calloc: fresh memory is zero, so zero ranges are skipped, not written. */
+    s->buf = calloc(1, cap ? (size_t)cap : 1);
+    if (!s->buf) {
+        return df__err(err, DF_ERR_SYSTEM, "out of memory for 0x%llx bytes",
+                       (unsigned long long)cap);
+    }
+    return DF_OK;
+}
+
+int df__sink_open_cb(struct df_sink *s, size_t block, df_out_fn fn, void *opaque,
+                     struct df_err *err)
+{
+    memset(s, 0, sizeof(*s));
+    s->fd = -1;
+    s->what = "output callback";
+    if (!fn || block == 0) {
+        return df__err(err, DF_ERR_INVALID, "stream writer: no callback or block size 0");
+    }
+    s->fn = fn;
+    s->opaque = opaque;
+    s->blk_size = block;
+    s->blk = malloc(block);
+    if (!s->blk) {
+        return df__err(err, DF_ERR_SYSTEM, "out of memory for a %zu byte block", block);
+    }
+    return DF_OK;
+}
+
+static int cb_flush(struct df_sink *s, struct df_err *err)
+{
+    if (s->blk_fill == 0) {
+        return DF_OK;
+    }
+    uint64_t at = s->off - s->blk_fill;
+    if (s->fn(s->opaque, at, s->blk, s->blk_fill) != 0) {
+        return df__err(err, DF_ERR_SYSTEM, "output callback stopped at offset 0x%llx",
+                       (unsigned long long)at);
+    }
+    s->blk_fill = 0;
+    return DF_OK;
+}
+
+/* Callback mode: append len bytes (data NULL = zeros) to the block buffer. */
+static int cb_put(struct df_sink *s, const uint8_t *data, uint64_t len, struct df_err *err)
+{
+    while (len) {
+        size_t n = s->blk_size - s->blk_fill;
+        if (n > len) {
+            n = (size_t)len;
+        }
+        if (data) {
+            memcpy(s->blk + s->blk_fill, data, n);
+            data += n;
+        } else {
+            memset(s->blk + s->blk_fill, 0, n);
+        }
+        s->blk_fill += n;
+        s->off += n;
+        len -= n;
+        if (s->blk_fill == s->blk_size) {
+            int rc = cb_flush(s, err);
+            if (rc) {
+                return rc;
+            }
+        }
+    }
+    return DF_OK;
+}
+
 int df__sink_close(struct df_sink *s, int status, struct df_err *err)
 {
+    if (s->fn) {
+        if (status == DF_OK) {
+            status = cb_flush(s, err);
+        }
+        free(s->blk);
+        s->blk = NULL;
+        s->fn = NULL;
+        return status;
+    }
     if (s->fd >= 0) {
+        /* Skipped zero blocks at the end: the size comes from ftruncate. */
+        if (status == DF_OK && ftruncate(s->fd, (off_t)s->off) != 0) {
+            status = df__err(err, DF_ERR_SYSTEM, "%s: truncate to 0x%llx: %s", s->what,
+                             (unsigned long long)s->off, strerror(errno));
+        }
         if (close(s->fd) != 0 && status == DF_OK) {
             status = df__err(err, DF_ERR_SYSTEM, "%s: close: %s", s->what,
                              strerror(errno));
@@ -397,9 +597,63 @@ int df__sink_close(struct df_sink *s, int status, struct df_err *err)
     return status;
 }
 
+static int pwrite_all(int fd, const uint8_t *p, uint64_t len, uint64_t off)
+{
+    while (len) {
+        size_t n = len > (1u << 30) ? (1u << 30) : (size_t)len;
+        ssize_t w = pwrite(fd, p, n, (off_t)off);
+        if (w < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            return -1;
+        }
+        if (w == 0) {
+            errno = EIO;
+            return -1;
+        }
+        p += w;
+        len -= (uint64_t)w;
+        off += (uint64_t)w;
+    }
+    return 0;
+}
+
+int df_pwrite_sparse(int fd, const void *data, size_t len, uint64_t off)
+{
+    /* Cut at 4 KiB file offsets, skip all-zero pieces, write each run of
+     * non-zero pieces with one pwrite. */
+    const uint8_t *p = data;
+    uint64_t run = 0;          /* bytes of the pending non-zero run before p */
+    while (len) {
+        size_t n = SINK_BLOCK - (size_t)(off % SINK_BLOCK);
+        if (n > len) {
+            n = len;
+        }
+        if (df_is_zero(p, n)) {
+            if (run && pwrite_all(fd, p - run, run, off - run) != 0) {
+                return -1;
+            }
+            run = 0;
+        } else {
+            run += n;
+        }
+        p += n;
+        off += n;
+        len -= n;
+    }
+    if (run && pwrite_all(fd, p - run, run, off - run) != 0) {
+        return -1;
+    }
+    return 0;
+}
+
 int df__sink_write(struct df_sink *s, const void *data, uint64_t len,
                    struct df_err *err)
 {
+    if (s->fn) {
+        return cb_put(s, data, len, err);
+    }
     if (s->fd < 0) {
         if (s->off > s->cap || s->cap - s->off < len) {
             return df__err(err, DF_ERR_SYSTEM, "internal: memory sink overflow");
@@ -408,37 +662,53 @@ int df__sink_write(struct df_sink *s, const void *data, uint64_t len,
         s->off += len;
         return DF_OK;
     }
-    const uint8_t *p = data;
-    while (len) {
-        size_t n = len > (1u << 30) ? (1u << 30) : (size_t)len;
-        ssize_t w = pwrite(s->fd, p, n, (off_t)s->off);
-        if (w < 0) {
-            if (errno == EINTR) {
-                continue;
-            }
-            return df__err(err, DF_ERR_SYSTEM, "%s: write at 0x%llx: %s",
-                           s->what, (unsigned long long)s->off, strerror(errno));
-        }
-        if (w == 0) {
-            return df__err(err, DF_ERR_SYSTEM, "%s: short write at 0x%llx",
-                           s->what, (unsigned long long)s->off);
-        }
-        p += w;
-        len -= (uint64_t)w;
-        s->off += (uint64_t)w;
+    /* Sparse file: new (O_TRUNC) and written strictly in order. */
+    if (df_pwrite_sparse(s->fd, data, (size_t)len, s->off) != 0) {
+        return df__err(err, DF_ERR_SYSTEM, "%s: write at 0x%llx: %s", s->what,
+                       (unsigned long long)s->off, strerror(errno));
     }
+    s->off += len;
     return DF_OK;
 }
 
 int df__sink_zero(struct df_sink *s, uint64_t len, struct df_err *err)
 {
-    static const uint8_t zeros[4096];
+    if (s->fn) {
+        return cb_put(s, NULL, len, err);
+    }
+    if (s->fd < 0 && (s->off > s->cap || s->cap - s->off < len)) {
+        return df__err(err, DF_ERR_SYSTEM, "internal: memory sink overflow");
+    }
+    /* File: a hole; memory: the calloc'd buffer is zero already. */
+    s->off += len;
+    return DF_OK;
+}
+
+/* Write chunk bytes [p, p + len) at paddr, skipping known-zero ranges. */
+static int sink_chunk(struct df_sink *s, const struct df_dump *d, uint64_t paddr,
+                      const uint8_t *p, uint64_t len, struct df_err *err)
+{
     while (len) {
-        uint64_t n = len > sizeof(zeros) ? sizeof(zeros) : len;
-        int rc = df__sink_write(s, zeros, n, err);
+        uint64_t z = df_dump_zero_run(d, paddr);
+        uint64_t n;
+        int rc;
+        if (z) {
+            n = z < len ? z : len;
+            rc = df__sink_zero(s, n, err);
+        } else {
+            /* Up to the next zero range. */
+            size_t pos = zero_upper(d, paddr);
+            n = len;
+            if (pos < d->nzero && d->zero[pos].paddr - paddr < n) {
+                n = d->zero[pos].paddr - paddr;
+            }
+            rc = df__sink_write(s, p, n, err);
+        }
         if (rc) {
             return rc;
         }
+        p += n;
+        paddr += n;
         len -= n;
     }
     return DF_OK;
@@ -470,7 +740,7 @@ int df__sink_mem(struct df_sink *s, const struct df_dump *d, uint64_t paddr,
             cur = cs;
         }
         uint64_t e = ce < end ? ce : end;
-        int rc = df__sink_write(s, c->data + (cur - cs), e - cur, err);
+        int rc = sink_chunk(s, d, cur, c->data + (cur - cs), e - cur, err);
         if (rc) {
             return rc;
         }
@@ -480,6 +750,104 @@ int df__sink_mem(struct df_sink *s, const struct df_dump *d, uint64_t paddr,
         return df__sink_zero(s, end - cur, err);
     }
     return DF_OK;
+}
+
+int df_write_stream(const struct df_dump *d, enum df_format fmt, size_t block,
+                    df_out_fn fn, void *opaque, struct df_err *err)
+{
+    if (fmt != DF_FMT_ELF && fmt != DF_FMT_S390) {
+        return df__err(err, DF_ERR_INVALID, "stream writer: format %s is not writable",
+                       df_format_name(fmt));
+    }
+    struct df_sink s;
+    int rc = df__sink_open_cb(&s, block, fn, opaque, err);
+    if (rc) {
+        return rc;
+    }
+    rc = fmt == DF_FMT_ELF ? df__elf_emit(d, &s, NULL, err) : df__s390_emit(d, &s, NULL, err);
+    return df__sink_close(&s, rc, err);
+}
+
+int df_image_size(const struct df_dump *d, enum df_format fmt, uint64_t *size,
+                  struct df_err *err)
+{
+    if (!size) {
+        return df__err(err, DF_ERR_INVALID, "NULL argument");
+    }
+    *size = 0;
+    if (fmt == DF_FMT_ELF) {
+        return df__elf_emit(d, NULL, size, err);
+    }
+    if (fmt == DF_FMT_S390) {
+        return df__s390_emit(d, NULL, size, err);
+    }
+    return df__err(err, DF_ERR_INVALID, "image size: format %s is not writable",
+                   df_format_name(fmt));
+}
+
+/*
+ * Holes of the mapped file under chunk data become known-zero ranges, so
+ * no consumer faults them in.  Chunks not pointing into the mapping
+ * (decompressed kdump pages) are left alone.
+ */
+static int mark_holes(int fd, const uint8_t *map, size_t len, struct df_dump *d,
+                      struct df_err *err)
+{
+    /* File holes, in file order. */
+    struct df_range *h = NULL;
+    size_t nh = 0, cap = 0;
+    off_t pos = 0;
+    while ((uint64_t)pos < len) {
+        off_t hs = lseek(fd, pos, SEEK_HOLE);
+        if (hs < 0 || (uint64_t)hs >= len) {
+            break;              /* no more holes, or SEEK_HOLE unsupported */
+        }
+        off_t he = lseek(fd, hs, SEEK_DATA);
+        if (he < 0 || (uint64_t)he > len) {
+            he = (off_t)len;    /* ENXIO: hole up to EOF */
+        }
+        if (he <= hs) {
+            break;
+        }
+        if (nh == cap) {
+            cap = cap ? cap * 2 : 16;
+            struct df_range *n = realloc(h, cap * sizeof(*n));
+            if (!n) {
+                free(h);
+                return df__err(err, DF_ERR_SYSTEM, "out of memory");
+            }
+            h = n;
+        }
+        h[nh].paddr = (uint64_t)hs;     /* file offset here */
+        h[nh].size = (uint64_t)(he - hs);
+        nh++;
+        pos = he;
+    }
+    int rc = DF_OK;
+    for (size_t i = 0; i < d->nchunks && nh && rc == DF_OK; i++) {
+        const struct df_chunk *c = &d->chunks[i];
+        if (c->data < map || c->data >= map + len) {
+            continue;
+        }
+        uint64_t fs = (uint64_t)(c->data - map), fe = fs + c->size;
+        /* First hole ending after fs. */
+        size_t lo = 0, hi = nh;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (h[mid].paddr + h[mid].size <= fs) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        for (size_t k = lo; k < nh && h[k].paddr < fe && rc == DF_OK; k++) {
+            uint64_t s = h[k].paddr > fs ? h[k].paddr : fs;
+            uint64_t e = h[k].paddr + h[k].size < fe ? h[k].paddr + h[k].size : fe;
+            rc = df_dump_mark_zero(d, c->paddr + (s - fs), e - s, err);
+        }
+    }
+    free(h);
+    return rc;
 }
 
 /* ---- probing ---- */
@@ -516,13 +884,14 @@ int df_read_file_opts(const char *path, const struct df_read_opts *opts,
     }
     void *map = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
     int e = errno;
-    close(fd);
     if (map == MAP_FAILED) {
+        close(fd);
         return df__err(err, DF_ERR_SYSTEM, "%s: mmap: %s", path, strerror(e));
     }
     struct df_dump *d = df_dump_new(DF_ARCH_NONE);
     struct df_priv *p = d ? df__priv(d, err) : NULL;
     if (!p) {
+        close(fd);
         munmap(map, len);
         df_dump_free(d);
         return df__err(err, DF_ERR_SYSTEM, "out of memory");
@@ -542,6 +911,14 @@ int df_read_file_opts(const char *path, const struct df_read_opts *opts,
                 "%s: not an ELF64 core, kdump-compressed or s390 dump "
                 "(magic at offset 0 not recognised)", path);
     }
+    if (rc == DF_OK) {
+        /* A lenient read returns DF_OK with a message in err: keep it. */
+        struct df_err herr;
+        if (mark_holes(fd, map, len, d, &herr) != DF_OK) {
+            rc = df__err(err, DF_ERR_SYSTEM, "%s: %s", path, herr.msg);
+        }
+    }
+    close(fd);
     if (rc != DF_OK) {
         df_dump_free(d);
         return rc;

@@ -167,13 +167,31 @@ static int plan_emit(const struct df_dump *d, const struct elf_plan *pl,
          * else zero. */
         rc = df__sink_mem(s, d, start, c->paddr - start, err);
         if (!rc) {
-            rc = df__sink_write(s, c->data, c->size, err);
+            rc = df__sink_mem(s, d, c->paddr, c->size, err);  /* skips known zeros */
         }
         if (!rc) {
             uint64_t ce = c->paddr + c->size;
             rc = df__sink_mem(s, d, ce, end - ce, err);
         }
     }
+    return rc;
+}
+
+int df__elf_emit(const struct df_dump *d, struct df_sink *s, uint64_t *size,
+                 struct df_err *err)
+{
+    struct elf_plan pl;
+    int rc = plan_build(d, &pl, err);
+    if (rc) {
+        return rc;
+    }
+    if (size) {
+        *size = pl.total;
+    }
+    if (s) {
+        rc = plan_emit(d, &pl, s, err);
+    }
+    plan_free(&pl);
     return rc;
 }
 
@@ -210,21 +228,11 @@ int df_write_elf_mem(const struct df_dump *d, uint8_t **buf, size_t *len,
     if (rc) {
         return rc;
     }
-    if (pl.total > SIZE_MAX) {
-        plan_free(&pl);
-        return df__err(err, DF_ERR_SYSTEM, "ELF image of 0x%llx bytes does not "
-                       "fit in memory", (unsigned long long)pl.total);
-    }
     struct df_sink s;
-    memset(&s, 0, sizeof(s));
-    s.fd = -1;
-    s.cap = pl.total;
-    s.what = "memory";
-    s.buf = malloc(pl.total ? pl.total : 1);
-    if (!s.buf) {
+    rc = df__sink_open_mem(&s, pl.total, err);
+    if (rc) {
         plan_free(&pl);
-        return df__err(err, DF_ERR_SYSTEM, "out of memory for 0x%llx bytes",
-                       (unsigned long long)pl.total);
+        return rc;
     }
     rc = plan_emit(d, &pl, &s, err);
     plan_free(&pl);

@@ -19,6 +19,7 @@ struct df_priv {
     void **owned;       /* buffers owned by the dump (chunk data) */
     size_t nowned;
     size_t owned_cap;
+    size_t zero_cap;    /* allocated entries of df_dump.zero */
 };
 
 /* Format into err (if non-NULL) and return status. */
@@ -100,14 +101,35 @@ int df__read_s390(const char *path, const uint8_t *buf, size_t len,
                   const struct df_read_opts *opts, struct df_dump *d,
                   struct df_err *err);
 
-/* Output sink: either a file descriptor (streaming) or a memory buffer. */
+/* Writers behind df_write_stream / df_image_size (s NULL: size only). */
+struct df_sink;
+int df__elf_emit(const struct df_dump *d, struct df_sink *s, uint64_t *size,
+                 struct df_err *err);
+int df__s390_emit(const struct df_dump *d, struct df_sink *s, uint64_t *size,
+                  struct df_err *err);
+
+/*
+ * Output sink: a file descriptor (sparse: zero blocks are skipped, the size
+ * set at close), a zero-filled memory buffer (zero ranges are skipped), or
+ * a callback fed with fixed-size blocks.
+ */
 struct df_sink {
     int fd;             /* >= 0: write to fd */
-    uint8_t *buf;       /* else: memory of cap bytes */
+    uint8_t *buf;       /* else: zero-filled memory of cap bytes (calloc) */
     uint64_t cap;
     uint64_t off;
     const char *what;   /* path for messages */
+    df_out_fn fn;       /* callback mode (fd < 0, buf == NULL) */
+    void *opaque;
+    uint8_t *blk;       /* blk_size bytes */
+    size_t blk_size;
+    size_t blk_fill;
 };
+/* Callback sink with a block buffer; close flushes the last block. */
+int df__sink_open_cb(struct df_sink *s, size_t block, df_out_fn fn, void *opaque,
+                     struct df_err *err);
+/* Zero-filled memory sink of cap bytes. */
+int df__sink_open_mem(struct df_sink *s, uint64_t cap, struct df_err *err);
 int df__sink_write(struct df_sink *s, const void *data, uint64_t len,
                    struct df_err *err);
 int df__sink_zero(struct df_sink *s, uint64_t len, struct df_err *err);

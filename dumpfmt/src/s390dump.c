@@ -321,6 +321,21 @@ static int s390_emit(const struct df_dump *d, const struct s390_plan *pl,
     return rc;
 }
 
+int df__s390_emit(const struct df_dump *d, struct df_sink *s, uint64_t *size,
+                  struct df_err *err)
+{
+    struct s390_plan pl;
+    int rc = s390_plan(d, &pl, err);
+    if (!rc && size) {
+        *size = S390D_HDR_SIZE + pl.mem_size + S390D_EM_SIZE;
+    }
+    if (!rc && s) {
+        rc = s390_emit(d, &pl, s, err);
+    }
+    free(pl.slots);
+    return rc;
+}
+
 int df_write_s390(const struct df_dump *d, const char *path, struct df_err *err)
 {
     if (!path) {
@@ -355,19 +370,15 @@ int df_write_s390_mem(const struct df_dump *d, uint8_t **buf, size_t *len,
         return rc;
     }
     uint64_t total = S390D_HDR_SIZE + pl.mem_size + S390D_EM_SIZE;
-    if (total < pl.mem_size || total > SIZE_MAX) {
+    if (total < pl.mem_size) {
         free(pl.slots);
         return df__err(err, DF_ERR_SYSTEM, "s390 image too large for memory");
     }
     struct df_sink s;
-    memset(&s, 0, sizeof(s));
-    s.fd = -1;
-    s.cap = total;
-    s.what = "memory";
-    s.buf = malloc(total);
-    if (!s.buf) {
+    rc = df__sink_open_mem(&s, total, err);
+    if (rc) {
         free(pl.slots);
-        return df__err(err, DF_ERR_SYSTEM, "out of memory");
+        return rc;
     }
     rc = s390_emit(d, &pl, &s, err);
     free(pl.slots);

@@ -11,6 +11,7 @@ int main(void)
     register_elf_tests();
     register_kdump_tests();
     register_s390_tests();
+    register_sparse_tests();
     if (CU_get_error() != CUE_SUCCESS) {
         CU_cleanup_registry();
         return 1;

@@ -46,5 +46,6 @@ void register_model_tests(void);
 void register_elf_tests(void);
 void register_kdump_tests(void);
 void register_s390_tests(void);
+void register_sparse_tests(void);
 
 #endif

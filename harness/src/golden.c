@@ -1,7 +1,10 @@
 /*
  * Golden store (format in <harness/golden.h>).  Everything streams: the
  * image is hashed in 1 MiB blocks, compressed and decompressed with the
- * zstd streaming API, so a 1 GiB golden is never held in memory.
+ * zstd streaming API, so a 1 GiB golden is never held in memory.  Images
+ * are mostly zero: holes of the image file (SEEK_DATA / SEEK_HOLE) are
+ * never read, all-zero pages are recorded as `zero` runs in the manifest,
+ * and extracted goldens are written sparse.
  */
 #include <harness/golden.h>
 
@@ -18,10 +21,15 @@
 #include <xxhash.h>
 #include <zstd.h>
 
+#include <dumpfmt/dump.h>
+
 #include "util.h"
 
 #define BLOCK (1u << 20)
 #define MAN_MAX_LINE 128
+#define ZBUF (128u << 10)       /* zeros fed to the hash / compressor per call */
+
+static const uint8_t zeros[ZBUF];
 
 static int gerr(char *err, size_t errlen, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -51,16 +59,19 @@ void golden_manifest_free(struct golden_manifest *m)
     if (!m)
         return;
     free(m->page_hash);
+    free(m->page_zero);
     memset(m, 0, sizeof(*m));
 }
 
-/* Page hasher fed with arbitrary-sized pieces. */
+/* Page hasher fed with arbitrary-sized pieces (data, or runs of zeros). */
 struct pager {
     XXH64_state_t *all;
     uint8_t page[GOLDEN_PAGE];
     size_t fill;
     uint64_t size;
     uint64_t npages;
+    uint64_t zero_hash;     /* XXH64 of a zero page */
+    uint64_t cap;           /* entries allocated in collect */
     /* either collect hashes (collect != NULL) or verify against `want` */
     struct golden_manifest *collect;
     const struct golden_manifest *want;
@@ -75,28 +86,40 @@ static int pager_init(struct pager *p)
     if (!p->all)
         return -1;
     XXH64_reset(p->all, 0);
+    p->zero_hash = XXH64(zeros, GOLDEN_PAGE, 0);
     return 0;
 }
 
-static int pager_page(struct pager *p)
+/* One finished page: data (full or the short last one), or a zero page. */
+static int pager_page(struct pager *p, const uint8_t *data, size_t len, bool zero)
 {
-    uint64_t h = XXH64(p->page, p->fill, 0);
     uint64_t idx = p->npages++;
-    p->fill = 0;
+    if (!zero && len == GOLDEN_PAGE && df_is_zero(data, len))
+        zero = true;
+    uint64_t h = zero ? p->zero_hash : XXH64(data, len, 0);
     if (p->collect) {
-        if ((idx & (idx - 1)) == 0 || idx == 0) {
-            uint64_t cap = idx ? idx * 2 : 1;
-            uint64_t *nh = realloc(p->collect->page_hash, cap * sizeof(*nh));
+        struct golden_manifest *m = p->collect;
+        if (idx >= p->cap) {
+            uint64_t cap = p->cap ? p->cap * 2 : 1024;
+            uint64_t *nh = realloc(m->page_hash, cap * sizeof(*nh));
             if (!nh)
                 return -1;
-            p->collect->page_hash = nh;
+            m->page_hash = nh;
+            uint8_t *nz = realloc(m->page_zero, cap);
+            if (!nz)
+                return -1;
+            m->page_zero = nz;
+            p->cap = cap;
         }
-        p->collect->page_hash[idx] = h;
-        p->collect->npages = idx + 1;
+        m->page_hash[idx] = h;
+        m->page_zero[idx] = zero;
+        m->npages = idx + 1;
     } else if (p->want) {
-        if (idx >= p->want->npages)
+        const struct golden_manifest *w = p->want;
+        if (idx >= w->npages)
             p->overflow = 1;
-        else if (p->want->page_hash[idx] != h && !p->bad_page)
+        else if (!p->bad_page &&
+                 (w->page_zero && w->page_zero[idx] ? !zero : w->page_hash[idx] != h))
             p->bad_page = idx + 1;
     }
     return 0;
@@ -107,6 +130,14 @@ static int pager_feed(struct pager *p, const uint8_t *d, size_t n)
     XXH64_update(p->all, d, n);
     p->size += n;
     while (n) {
+        if (p->fill == 0 && n >= GOLDEN_PAGE) {
+            /* whole page straight from the input */
+            if (pager_page(p, d, GOLDEN_PAGE, false) < 0)
+                return -1;
+            d += GOLDEN_PAGE;
+            n -= GOLDEN_PAGE;
+            continue;
+        }
         size_t take = GOLDEN_PAGE - p->fill;
         if (take > n)
             take = n;
@@ -114,8 +145,40 @@ static int pager_feed(struct pager *p, const uint8_t *d, size_t n)
         p->fill += take;
         d += take;
         n -= take;
-        if (p->fill == GOLDEN_PAGE && pager_page(p) < 0)
+        if (p->fill == GOLDEN_PAGE) {
+            p->fill = 0;
+            if (pager_page(p, p->page, GOLDEN_PAGE, false) < 0)
+                return -1;
+        }
+    }
+    return 0;
+}
+
+/* n zero bytes (a hole of the image file): whole pages without copying. */
+static int pager_zero(struct pager *p, uint64_t n)
+{
+    while (n) {
+        if (p->fill == 0 && n >= GOLDEN_PAGE) {
+            uint64_t k = n / GOLDEN_PAGE;
+            uint64_t bytes = k * GOLDEN_PAGE;
+            for (uint64_t left = bytes; left;) {
+                size_t c = left < ZBUF ? (size_t)left : ZBUF;
+                XXH64_update(p->all, zeros, c);
+                left -= c;
+            }
+            p->size += bytes;
+            for (uint64_t i = 0; i < k; i++)
+                if (pager_page(p, NULL, GOLDEN_PAGE, true) < 0)
+                    return -1;
+            n -= bytes;
+            continue;
+        }
+        size_t take = GOLDEN_PAGE - p->fill;
+        if (take > n)
+            take = (size_t)n;
+        if (pager_feed(p, zeros, take) < 0)
             return -1;
+        n -= take;
     }
     return 0;
 }
@@ -123,12 +186,55 @@ static int pager_feed(struct pager *p, const uint8_t *d, size_t n)
 static int pager_end(struct pager *p, uint64_t *hash)
 {
     int rc = 0;
-    if (p->fill)
-        rc = pager_page(p);
+    if (p->fill) {
+        rc = pager_page(p, p->page, p->fill, false);
+        p->fill = 0;
+    }
     *hash = XXH64_digest(p->all);
     XXH64_freeState(p->all);
     p->all = NULL;
     return rc;
+}
+
+/*
+ * Next piece of an image file from pos: a hole (*zero = true, nothing
+ * read, length up to the next data) or up to bs bytes of data read into
+ * buf.  Returns the length, 0 at EOF, -1 on a read error (errno).
+ */
+static int64_t next_piece(int fd, uint64_t size, uint64_t pos, uint8_t *buf, size_t bs,
+                          bool *zero)
+{
+    *zero = false;
+    if (pos >= size)
+        return 0;
+    off_t d = lseek(fd, (off_t)pos, SEEK_DATA);
+    if (d < 0 && errno == ENXIO)
+        d = (off_t)size;                        /* hole up to EOF */
+    else if (d < 0)
+        d = (off_t)pos;                         /* no SEEK_DATA: all data */
+    if ((uint64_t)d > pos) {
+        *zero = true;
+        return (int64_t)(((uint64_t)d < size ? (uint64_t)d : size) - pos);
+    }
+    off_t h = lseek(fd, (off_t)pos, SEEK_HOLE);
+    uint64_t end = h < 0 || (uint64_t)h > size ? size : (uint64_t)h;
+    if (end <= pos)
+        end = size;
+    size_t n = end - pos < bs ? (size_t)(end - pos) : bs;
+    size_t got = 0;
+    while (got < n) {
+        ssize_t r = pread(fd, buf + got, n - got, (off_t)(pos + got));
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0)
+            return -1;
+        if (r == 0) {
+            errno = EIO;                        /* shrank under us */
+            return -1;
+        }
+        got += (size_t)r;
+    }
+    return (int64_t)n;
 }
 
 int golden_hash_file(const char *path, struct golden_manifest *m, char *err, size_t errlen)
@@ -137,6 +243,12 @@ int golden_hash_file(const char *path, struct golden_manifest *m, char *err, siz
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return gerr(err, errlen, "%s: %s", path, strerror(errno));
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+        int e = errno;
+        close(fd);
+        return gerr(err, errlen, "%s: stat: %s", path, strerror(e));
+    }
     uint8_t *buf = malloc(BLOCK);
     struct pager pg;
     if (!buf || pager_init(&pg) < 0) {
@@ -146,20 +258,21 @@ int golden_hash_file(const char *path, struct golden_manifest *m, char *err, siz
     }
     pg.collect = m;
     int rc = 0;
+    uint64_t pos = 0, size = (uint64_t)st.st_size;
     for (;;) {
-        ssize_t n = read(fd, buf, BLOCK);
-        if (n < 0 && errno == EINTR)
-            continue;
+        bool zero;
+        int64_t n = next_piece(fd, size, pos, buf, BLOCK, &zero);
         if (n < 0) {
             rc = gerr(err, errlen, "%s: read: %s", path, strerror(errno));
             break;
         }
         if (n == 0)
             break;
-        if (pager_feed(&pg, buf, (size_t)n) < 0) {
+        if ((zero ? pager_zero(&pg, (uint64_t)n) : pager_feed(&pg, buf, (size_t)n)) < 0) {
             rc = gerr(err, errlen, "%s: out of memory", path);
             break;
         }
+        pos += (uint64_t)n;
     }
     uint64_t h;
     if (pager_end(&pg, &h) < 0 && rc == 0)
@@ -244,7 +357,7 @@ int golden_read_manifest(const char *dir, const char *name, struct golden_manife
                 rc = gerr(err, errlen, "%s:1: not a dumpbench golden manifest", path);
                 break;
             }
-            if (v != GOLDEN_VERSION) {
+            if (v != GOLDEN_VERSION && v != 1) {
                 rc = gerr(err, errlen, "%s:1: unsupported manifest version %" PRIu64, path, v);
                 break;
             }
@@ -264,7 +377,8 @@ int golden_read_manifest(const char *dir, const char *name, struct golden_manife
             }
             m->npages = v;
             m->page_hash = calloc(v ? v : 1, sizeof(uint64_t));
-            if (!m->page_hash) {
+            m->page_zero = calloc(v ? v : 1, 1);
+            if (!m->page_hash || !m->page_zero) {
                 rc = gerr(err, errlen, "%s: out of memory", path);
                 break;
             }
@@ -278,6 +392,22 @@ int golden_read_manifest(const char *dir, const char *name, struct golden_manife
             }
             m->page_hash[v] = h;
             seen++;
+        } else if (nf == 3 && strcmp(a, "zero") == 0 && have_pages &&
+                   parse_u64(b, &v) == 0 && parse_u64(c, &h) == 0) {
+            /* h = COUNT full pages of zeros from page v */
+            uint64_t full = m->size / GOLDEN_PAGE;
+            if (v != seen || h == 0 || h > full || v > full - h) {
+                rc = gerr(err, errlen, "%s:%d: zero %" PRIu64 " %" PRIu64 " out of order or "
+                          "beyond the full pages (expected page %" PRIu64 ")",
+                          path, lineno, v, h, seen);
+                break;
+            }
+            uint64_t zh = XXH64(zeros, GOLDEN_PAGE, 0);
+            for (uint64_t i = v; i < v + h; i++) {
+                m->page_hash[i] = zh;
+                m->page_zero[i] = 1;
+            }
+            seen += h;
         } else {
             rc = gerr(err, errlen, "%s:%d: malformed line '%.60s'", path, lineno, line);
             break;
@@ -290,7 +420,7 @@ int golden_read_manifest(const char *dir, const char *name, struct golden_manife
         rc = gerr(err, errlen, "%s: incomplete manifest (missing %s)", path,
                   !have_size ? "size" : !have_hash ? "xxh64" : "pages");
     if (rc == GOLDEN_OK && seen != m->npages)
-        rc = gerr(err, errlen, "%s: %" PRIu64 " page lines, expected %" PRIu64, path, seen,
+        rc = gerr(err, errlen, "%s: %" PRIu64 " pages described, expected %" PRIu64, path, seen,
                   m->npages);
     if (rc != GOLDEN_OK)
         golden_manifest_free(m);
@@ -317,11 +447,16 @@ static int extract(const char *dir, const char *name, const char *out_path,
         golden_manifest_free(&m);
         return gerr(err, errlen, "golden %s: %s: %s", name, img, strerror(errno));
     }
-    FILE *out = NULL;
-    if (out_path && !(out = fopen(out_path, "wb"))) {
-        fclose(in);
-        golden_manifest_free(&m);
-        return gerr(err, errlen, "%s: %s", out_path, strerror(errno));
+    int out = -1;
+    if (out_path) {
+        /* a new inode: truncating an old image would make ext4 flush it */
+        unlink(out_path);
+        out = open(out_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+        if (out < 0) {
+            fclose(in);
+            golden_manifest_free(&m);
+            return gerr(err, errlen, "%s: %s", out_path, strerror(errno));
+        }
     }
     size_t inl = ZSTD_DStreamInSize(), outl = ZSTD_DStreamOutSize();
     uint8_t *ib = malloc(inl), *ob = malloc(outl);
@@ -363,7 +498,8 @@ static int extract(const char *dir, const char *name, const char *out_path,
                           PRIu64, name, m.size);
                 goto out;
             }
-            if (out && zout.pos && fwrite(ob, 1, zout.pos, out) != zout.pos) {
+            if (out >= 0 && zout.pos &&
+                df_pwrite_sparse(out, ob, zout.pos, pg.size - zout.pos) != 0) {
                 rc = gerr(err, errlen, "%s: write: %s", out_path, strerror(errno));
                 goto out;
             }
@@ -379,7 +515,7 @@ static int extract(const char *dir, const char *name, const char *out_path,
         if (ZSTD_isError(last) || zout.pos == 0)
             break;
         if (pager_feed(&pg, ob, zout.pos) < 0 ||
-            (out && fwrite(ob, 1, zout.pos, out) != zout.pos)) {
+            (out >= 0 && df_pwrite_sparse(out, ob, zout.pos, pg.size - zout.pos) != 0)) {
             rc = gerr(err, errlen, "golden %s: write or memory error", name);
             goto out;
         }
@@ -410,8 +546,11 @@ out:
     free(ib);
     free(ob);
     fclose(in);
-    if (out) {
-        if (fclose(out) != 0 && rc == GOLDEN_OK)
+    if (out >= 0) {
+        /* zero pages at the end were skipped: the size comes from here */
+        if (rc == GOLDEN_OK && ftruncate(out, (off_t)m.size) != 0)
+            rc = gerr(err, errlen, "%s: truncate: %s", out_path, strerror(errno));
+        if (close(out) != 0 && rc == GOLDEN_OK)
             rc = gerr(err, errlen, "%s: close: %s", out_path, strerror(errno));
         if (rc != GOLDEN_OK)
             unlink(out_path);
@@ -443,14 +582,51 @@ static int fsync_dir(const char *dir)
     return rc;
 }
 
-/* Compress image_path into an open fd (streaming). */
+static int write_full(int fd, const uint8_t *b, size_t n)
+{
+    size_t off = 0;
+    while (off < n) {
+        ssize_t w = write(fd, b + off, n - off);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w < 0)
+            return -1;
+        off += (size_t)w;
+    }
+    return 0;
+}
+
+/* Feed one input buffer to the compressor (mode e_continue or e_end). */
+static int zfeed(ZSTD_CCtx *cc, int fd, uint8_t *ob, size_t outl, const void *in, size_t n,
+                 ZSTD_EndDirective mode, char *err, size_t errlen)
+{
+    ZSTD_inBuffer zin = { in, n, 0 };
+    for (;;) {
+        ZSTD_outBuffer zout = { ob, outl, 0 };
+        size_t left = ZSTD_compressStream2(cc, &zout, &zin, mode);
+        if (ZSTD_isError(left))
+            return gerr(err, errlen, "zstd: %s", ZSTD_getErrorName(left));
+        if (write_full(fd, ob, zout.pos) < 0)
+            return gerr(err, errlen, "write: %s", strerror(errno));
+        if (mode == ZSTD_e_end ? left == 0 : zin.pos == zin.size)
+            return 0;
+    }
+}
+
+/* Compress image_path into an open fd (streaming; holes fed as zeros). */
 static int compress_to(const char *image_path, int fd, char *err, size_t errlen)
 {
-    FILE *in = fopen(image_path, "rb");
-    if (!in)
+    int in = open(image_path, O_RDONLY | O_CLOEXEC);
+    if (in < 0)
         return gerr(err, errlen, "%s: %s", image_path, strerror(errno));
-    size_t inl = ZSTD_CStreamInSize(), outl = ZSTD_CStreamOutSize();
-    uint8_t *ib = malloc(inl), *ob = malloc(outl);
+    struct stat st;
+    if (fstat(in, &st) != 0) {
+        int e = errno;
+        close(in);
+        return gerr(err, errlen, "%s: stat: %s", image_path, strerror(e));
+    }
+    size_t outl = ZSTD_CStreamOutSize();
+    uint8_t *ib = malloc(BLOCK), *ob = malloc(outl);
     ZSTD_CCtx *cc = ZSTD_createCCtx();
     int rc = 0;
     if (!ib || !ob || !cc) {
@@ -459,51 +635,36 @@ static int compress_to(const char *image_path, int fd, char *err, size_t errlen)
     }
     ZSTD_CCtx_setParameter(cc, ZSTD_c_compressionLevel, 3);
     ZSTD_CCtx_setParameter(cc, ZSTD_c_checksumFlag, 1);
+    ZSTD_CCtx_setPledgedSrcSize(cc, (unsigned long long)st.st_size);
+    uint64_t pos = 0, size = (uint64_t)st.st_size;
     for (;;) {
-        size_t n = fread(ib, 1, inl, in);
-        if (n == 0 && ferror(in)) {
-            rc = gerr(err, errlen, "%s: read error", image_path);
+        bool zero;
+        int64_t n = next_piece(in, size, pos, ib, BLOCK, &zero);
+        if (n < 0) {
+            rc = gerr(err, errlen, "%s: read: %s", image_path, strerror(errno));
             goto out;
         }
-        ZSTD_EndDirective mode = n < inl ? ZSTD_e_end : ZSTD_e_continue;
-        if (n == inl) {
-            /* peek for EOF so the final block is flushed with e_end */
-            int c = fgetc(in);
-            if (c == EOF)
-                mode = ZSTD_e_end;
-            else
-                ungetc(c, in);
-        }
-        ZSTD_inBuffer zin = { ib, n, 0 };
-        bool done = false;
-        while (!done) {
-            ZSTD_outBuffer zout = { ob, outl, 0 };
-            size_t left = ZSTD_compressStream2(cc, &zout, &zin, mode);
-            if (ZSTD_isError(left)) {
-                rc = gerr(err, errlen, "zstd: %s", ZSTD_getErrorName(left));
-                goto out;
-            }
-            size_t off = 0;
-            while (off < zout.pos) {
-                ssize_t w = write(fd, ob + off, zout.pos - off);
-                if (w < 0 && errno == EINTR)
-                    continue;
-                if (w < 0) {
-                    rc = gerr(err, errlen, "write: %s", strerror(errno));
-                    goto out;
-                }
-                off += (size_t)w;
-            }
-            done = mode == ZSTD_e_end ? left == 0 : zin.pos == zin.size;
-        }
-        if (mode == ZSTD_e_end)
+        if (n == 0)
             break;
+        if (zero) {
+            for (uint64_t left = (uint64_t)n; left && rc == 0;) {
+                size_t c = left < ZBUF ? (size_t)left : ZBUF;
+                rc = zfeed(cc, fd, ob, outl, zeros, c, ZSTD_e_continue, err, errlen);
+                left -= c;
+            }
+        } else {
+            rc = zfeed(cc, fd, ob, outl, ib, (size_t)n, ZSTD_e_continue, err, errlen);
+        }
+        if (rc)
+            goto out;
+        pos += (uint64_t)n;
     }
+    rc = zfeed(cc, fd, ob, outl, NULL, 0, ZSTD_e_end, err, errlen);
 out:
     ZSTD_freeCCtx(cc);
     free(ib);
     free(ob);
-    fclose(in);
+    close(in);
     return rc;
 }
 
@@ -514,8 +675,18 @@ static int write_manifest(int fd, const struct golden_manifest *m)
         return -1;
     fprintf(f, "dumpbench-golden %d\nsize %" PRIu64 "\nxxh64 %016" PRIx64 "\npages %" PRIu64 "\n",
             GOLDEN_VERSION, m->size, m->hash, m->npages);
-    for (uint64_t i = 0; i < m->npages; i++)
-        fprintf(f, "page %" PRIu64 " %016" PRIx64 "\n", i, m->page_hash[i]);
+    for (uint64_t i = 0; i < m->npages;) {
+        if (m->page_zero && m->page_zero[i]) {
+            uint64_t j = i;
+            while (j < m->npages && m->page_zero[j])
+                j++;
+            fprintf(f, "zero %" PRIu64 " %" PRIu64 "\n", i, j - i);
+            i = j;
+        } else {
+            fprintf(f, "page %" PRIu64 " %016" PRIx64 "\n", i, m->page_hash[i]);
+            i++;
+        }
+    }
     int bad = ferror(f);
     if (fclose(f) != 0 || bad)
         return -1;

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <CUnit/CUnit.h>
@@ -98,6 +99,8 @@ static struct df_dump *via_elf(struct df_dump *d, const char *name, char **path_
 static void test_equal_dumps(void)
 {
     struct df_dump *a = s390_dump(1), *b = s390_dump(1);
+    a->flags |= DF_FLAG_S390_VX;      /* vector facility: the VXRS groups count */
+    b->flags |= DF_FLAG_S390_VX;
     struct cmp_result r;
     cmp_result_init(&r);
     cmp_dumps(a, b, &r);
@@ -134,6 +137,8 @@ static void test_arch_and_cpu_count(void)
 static void test_s390_register_names(void)
 {
     struct df_dump *a = s390_dump(1), *b = s390_dump(1);
+    a->flags |= DF_FLAG_S390_VX;
+    b->flags |= DF_FLAG_S390_VX;
     struct cmp_result r;
     b->cpus[1].regs.s390.gprs[14] = 0xdead;
     cmp_result_init(&r);
@@ -460,6 +465,175 @@ static void test_regs_oracle(void)
     df_dump_free(src);
 }
 
+/*
+ * regs-equal with the vector facility: the truth has vector registers
+ * (DF_FLAG_S390_VX); an s390 stand-alone image has no place for them, so
+ * they are skipped, while an ELF image with VXRS notes is compared in full.
+ */
+static void test_regs_oracle_vector(void)
+{
+    struct df_err err;
+    struct df_dump *truth = s390_dump(1), *src = s390_dump(1);
+    for (size_t i = 0; i < 2; i++) {
+        struct db_s390_cpu *t = &truth->cpus[i].regs.s390, *c = &src->cpus[i].regs.s390;
+        t->ckc = c->ckc = 0xd100;      /* the save area keeps bits 0-55 only */
+        for (unsigned k = 0; k < 16; k++) {
+            t->vxrs_low[k] = c->vxrs_low[k] = 0x1100 + k + 0x10 * i;
+            t->vxrs_high[k][0] = c->vxrs_high[k][0] = 0x2200 + k;
+            t->vxrs_high[k][1] = c->vxrs_high[k][1] = 0x3300 + k;
+        }
+    }
+    truth->flags |= DF_FLAG_S390_VX;
+    char *p = malloc(strlen(dir) + 16);
+    sprintf(p, "%s/vx.s390", dir);
+    CU_ASSERT_EQUAL_FATAL(df_write_s390(src, p, &err), 0);
+    struct df_dump *img = NULL;
+    CU_ASSERT_EQUAL_FATAL(df_read_file(p, &img, &err), 0);
+    CU_ASSERT_EQUAL(img->format, DF_FMT_S390);
+    CU_ASSERT_EQUAL(img->nnotes, 0);
+    CU_ASSERT_EQUAL(img->flags & DF_FLAG_S390_VX, 0);
+    struct cmp_result r;
+    cmp_result_init(&r);
+    cmp_regs(truth, img, &r);
+    if (r.differ)
+        fprintf(stderr, "regs: %s\n", r.first);
+    CU_ASSERT_FALSE(r.differ);
+    CU_ASSERT_EQUAL(r.regs_compared, 2 * 71);
+    /* ... but a wrong non-vector register in it is still found */
+    img->cpus[0].regs.s390.fprs[3] = 9;
+    cmp_result_init(&r);
+    cmp_regs(truth, img, &r);
+    CU_ASSERT_STRING_EQUAL(r.first, "NT_PRFPREG cpu 0 fpr 3: expected 0x4000000000000003 got 0x9");
+    df_dump_free(img);
+    /* ELF with VXRS notes: all 119 registers per CPU, vectors included */
+    src->flags |= DF_FLAG_S390_VX;
+    img = via_elf(src, "vx.elf", NULL);
+    cmp_result_init(&r);
+    cmp_regs(truth, img, &r);
+    CU_ASSERT_FALSE(r.differ);
+    CU_ASSERT_EQUAL(r.regs_compared, 2 * 119);
+    img->cpus[1].regs.s390.vxrs_low[4] = 0;
+    cmp_result_init(&r);
+    cmp_regs(truth, img, &r);
+    CU_ASSERT_STRING_EQUAL(r.first, "NT_S390_VXRS_LOW cpu 1 vxrs_low 4: expected 0x1114 got 0x0");
+    /* truth without the facility: the image's vectors are not compared */
+    truth->flags &= ~DF_FLAG_S390_VX;
+    cmp_result_init(&r);
+    cmp_regs(truth, img, &r);
+    CU_ASSERT_FALSE(r.differ);
+    CU_ASSERT_EQUAL(r.regs_compared, 2 * 71);
+    df_dump_free(img);
+    df_dump_free(truth);
+    df_dump_free(src);
+    free(p);
+}
+
+/* 64-page s390 dump, data in pages 1 and 40, the rest zero and marked so. */
+static struct df_dump *zero_dump(uint32_t seed)
+{
+    struct df_err err;
+    struct df_dump *d = df_dump_new(DF_ARCH_S390X);
+    CU_ASSERT_EQUAL(df_dump_add_chunk(d, 0x100000, NULL, 64 * 4096, &err), 0);
+    uint8_t *m = (uint8_t *)(uintptr_t)d->chunks[0].data;
+    fill(m + 4096, 4096, seed);
+    fill(m + 40 * 4096, 4096, seed + 1);
+    CU_ASSERT_EQUAL(df_dump_mark_zero(d, 0x100000, 4096, &err), 0);
+    CU_ASSERT_EQUAL(df_dump_mark_zero(d, 0x100000 + 2 * 4096, 38 * 4096, &err), 0);
+    CU_ASSERT_EQUAL(df_dump_mark_zero(d, 0x100000 + 41 * 4096, 23 * 4096, &err), 0);
+    return d;
+}
+
+/* Point d's chunk at a copy whose pages [from, from + n) are inaccessible:
+ * comparing proves they were not read.  Returns the mapping. */
+static uint8_t *fence(struct df_dump *d, unsigned from, unsigned n, const uint8_t **orig)
+{
+    uint8_t *map = mmap(NULL, 64 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+                        -1, 0);
+    CU_ASSERT_FATAL(map != MAP_FAILED);
+    memcpy(map, d->chunks[0].data, 64 * 4096);
+    CU_ASSERT_EQUAL(mprotect(map + from * 4096, n * 4096, PROT_NONE), 0);
+    *orig = d->chunks[0].data;
+    d->chunks[0].data = map;
+    return map;
+}
+
+static void test_pages_known_zero(void)
+{
+    struct df_dump *a = zero_dump(3), *b = zero_dump(3);
+    const uint8_t *oa, *ob;
+    uint8_t *ma = fence(a, 2, 38, &oa), *mb = fence(b, 41, 23, &ob);
+    struct cmp_result r;
+    cmp_result_init(&r);
+    CU_ASSERT_EQUAL(cmp_add_exempt(&r, 0x100000 + 50 * 4096, 2 * 4096, "ex"), 0);
+    cmp_pages(a, b, &r);
+    CU_ASSERT_FALSE(r.differ);
+    CU_ASSERT_EQUAL(r.pages_compared, 62);
+    CU_ASSERT_EQUAL(r.exempt[0].pages, 2);
+    cmp_result_init(&r);
+    cmp_dumps(a, b, &r);
+    CU_ASSERT_FALSE(r.differ);
+    CU_ASSERT_EQUAL(r.pages_compared, 64);
+    /* b's page 45 is data (unmarked, non-zero) where a knows zeros: a is
+     * compared as zeros without being read */
+    b->chunks[0].data = ob;
+    munmap(mb, 64 * 4096);
+    df_dump_free(b);
+    b = zero_dump(3);
+    b->nzero = 2;                                  /* drop the last marked range */
+    uint8_t *bm = (uint8_t *)(uintptr_t)b->chunks[0].data;
+    bm[45 * 4096 + 0x10] = 0x7e;
+    a->chunks[0].data = oa;
+    munmap(ma, 64 * 4096);
+    ma = fence(a, 41, 23, &oa);
+    cmp_result_init(&r);
+    cmp_pages(a, b, &r);
+    CU_ASSERT_TRUE(r.differ);
+    CU_ASSERT_STRING_EQUAL(r.first, "page 0x12d000 byte 0x10: expected 0x00 got 0x7e");
+    CU_ASSERT_EQUAL(r.pages_compared, 64);
+    CU_ASSERT_EQUAL(r.pages_differ, 1);
+    a->chunks[0].data = oa;
+    munmap(ma, 64 * 4096);
+    df_dump_free(a);
+    df_dump_free(b);
+}
+
+/* Byte compare of sparse files: holes on both sides skipped, a hole on one
+ * side against data on the other compared as zeros. */
+static void test_files_sparse(void)
+{
+    struct df_err err;
+    struct df_dump *d = zero_dump(4);
+    char *pa = malloc(strlen(dir) + 16), *pb = malloc(strlen(dir) + 16);
+    sprintf(pa, "%s/sa.elf", dir);
+    sprintf(pb, "%s/sb.elf", dir);
+    CU_ASSERT_EQUAL_FATAL(df_write_elf(d, pa, &err), 0);
+    CU_ASSERT_EQUAL_FATAL(df_write_elf(d, pb, &err), 0);
+    char msg[512];
+    CU_ASSERT_EQUAL(cmp_files(pa, pb, msg, sizeof(msg)), 0);
+    /* dense copy (th_write_file writes every byte) against the sparse one */
+    size_t len;
+    uint8_t *bytes = th_read_file(pa, &len);
+    CU_ASSERT_EQUAL(th_write_file(pb, bytes, len), 0);
+    CU_ASSERT_EQUAL(cmp_files(pa, pb, msg, sizeof(msg)), 0);
+    CU_ASSERT_EQUAL(cmp_files(pb, pa, msg, sizeof(msg)), 0);
+    /* a byte inside the expected file's hole (memory page 20) */
+    bytes[len - 44 * 4096 + 5] = 0x33;
+    CU_ASSERT_EQUAL(th_write_file(pb, bytes, len), 0);
+    CU_ASSERT_EQUAL(cmp_files(pa, pb, msg, sizeof(msg)), 1);
+    char want[256];
+    snprintf(want, sizeof(want), "file offset 0x%zx differs (expected 0x00 got 0x33) in PT_LOAD 0 "
+             "(program header 1) at paddr 0x100000 +0x14005", len - 44 * 4096 + 5);
+    CU_ASSERT_STRING_EQUAL(msg, want);
+    CU_ASSERT_EQUAL(cmp_files(pb, pa, msg, sizeof(msg)), 1);
+    snprintf(want, sizeof(want), "file offset 0x%zx differs (expected 0x33 got 0x00)",
+             len - 44 * 4096 + 5);
+    CU_ASSERT_EQUAL(strncmp(msg, want, strlen(want)), 0);
+    free(bytes);
+    free(pa);
+    free(pb);
+    df_dump_free(d);
+}
+
 static void test_files_byte_compare(void)
 {
     struct df_err err;
@@ -576,8 +750,11 @@ int register_compare_tests(void)
         { "pages oracle: missing and extra", test_pages_missing_and_extra },
         { "unaligned chunks", test_unaligned_chunks },
         { "regs oracle vs ELF image", test_regs_oracle },
+        { "regs oracle: vector registers only when the image has them", test_regs_oracle_vector },
         { "files: byte compare names structure", test_files_byte_compare },
         { "files: offset inside a note", test_files_note_offset },
+        { "pages: known-zero ranges are not read", test_pages_known_zero },
+        { "files: sparse images, holes not read", test_files_sparse },
         { "note type names", test_note_type_names },
     };
     for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)

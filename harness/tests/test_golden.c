@@ -1,5 +1,6 @@
 /* Golden store: round trip, corruption detection, atomic update only on request. */
 #include <dirent.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 #include <CUnit/CUnit.h>
 #include <zstd.h>
 
+#include <dumpfmt/dump.h>
 #include <harness/golden.h>
 
 #include "tests.h"
@@ -97,7 +99,7 @@ static void test_round_trip(void)
     size_t ml;
     char *mt = (char *)th_read_file(man, &ml);
     CU_ASSERT_PTR_NOT_NULL_FATAL(mt);
-    CU_ASSERT_EQUAL(strncmp(mt, "dumpbench-golden 1\nsize 20580\nxxh64 ", 36), 0);
+    CU_ASSERT_EQUAL(strncmp(mt, "dumpbench-golden 2\nsize 20580\nxxh64 ", 36), 0);
     CU_ASSERT_PTR_NOT_NULL(strstr(mt, "\npages 6\npage 0 "));
     CU_ASSERT_PTR_NOT_NULL(strstr(mt, "\npage 5 "));
     CU_ASSERT_PTR_NULL(strstr(mt, "\npage 6 "));
@@ -274,17 +276,46 @@ static void test_malformed_manifest(void)
     char want[600];
     snprintf(want, sizeof(want), "%s:3: malformed line 'bogus line'", man);
     CU_ASSERT_STRING_EQUAL(err, want);
-    const char *t2 = "dumpbench-golden 2\n";
+    const char *t2 = "dumpbench-golden 3\n";
     CU_ASSERT_EQUAL(th_write_file(man, t2, strlen(t2)), 0);
     CU_ASSERT_EQUAL(golden_read_manifest(dir, "g", &m, err, sizeof(err)), GOLDEN_ERROR);
-    snprintf(want, sizeof(want), "%s:1: unsupported manifest version 2", man);
+    snprintf(want, sizeof(want), "%s:1: unsupported manifest version 3", man);
     CU_ASSERT_STRING_EQUAL(err, want);
     const char *t3 = "dumpbench-golden 1\nsize 8192\nxxh64 0000000000000000\npages 2\n"
                      "page 0 0000000000000000\n";
     CU_ASSERT_EQUAL(th_write_file(man, t3, strlen(t3)), 0);
     CU_ASSERT_EQUAL(golden_read_manifest(dir, "g", &m, err, sizeof(err)), GOLDEN_ERROR);
-    snprintf(want, sizeof(want), "%s: 1 page lines, expected 2", man);
+    snprintf(want, sizeof(want), "%s: 1 pages described, expected 2", man);
     CU_ASSERT_STRING_EQUAL(err, want);
+    /* zero runs: out of order, empty, beyond the full pages (8192 + 100 bytes:
+     * pages 0-1 full, page 2 short) */
+    const char *z1 = "dumpbench-golden 2\nsize 8292\nxxh64 0000000000000000\npages 3\n"
+                     "zero 1 1\n";
+    CU_ASSERT_EQUAL(th_write_file(man, z1, strlen(z1)), 0);
+    CU_ASSERT_EQUAL(golden_read_manifest(dir, "g", &m, err, sizeof(err)), GOLDEN_ERROR);
+    snprintf(want, sizeof(want), "%s:5: zero 1 1 out of order or beyond the full pages "
+             "(expected page 0)", man);
+    CU_ASSERT_STRING_EQUAL(err, want);
+    const char *z2 = "dumpbench-golden 2\nsize 8292\nxxh64 0000000000000000\npages 3\n"
+                     "zero 0 3\n";
+    CU_ASSERT_EQUAL(th_write_file(man, z2, strlen(z2)), 0);
+    CU_ASSERT_EQUAL(golden_read_manifest(dir, "g", &m, err, sizeof(err)), GOLDEN_ERROR);
+    snprintf(want, sizeof(want), "%s:5: zero 0 3 out of order or beyond the full pages "
+             "(expected page 0)", man);
+    CU_ASSERT_STRING_EQUAL(err, want);
+    const char *z3 = "dumpbench-golden 2\nsize 8292\nxxh64 0000000000000000\npages 3\n"
+                     "zero 0 0\n";
+    CU_ASSERT_EQUAL(th_write_file(man, z3, strlen(z3)), 0);
+    CU_ASSERT_EQUAL(golden_read_manifest(dir, "g", &m, err, sizeof(err)), GOLDEN_ERROR);
+    const char *z4 = "dumpbench-golden 2\nsize 8292\nxxh64 0000000000000000\npages 3\n"
+                     "zero 0 2\npage 2 00000000000000ab\n";
+    CU_ASSERT_EQUAL(th_write_file(man, z4, strlen(z4)), 0);
+    CU_ASSERT_EQUAL_FATAL(golden_read_manifest(dir, "g", &m, err, sizeof(err)), GOLDEN_OK);
+    CU_ASSERT_EQUAL(m.npages, 3);
+    CU_ASSERT_EQUAL(m.page_zero[0] + m.page_zero[1] + m.page_zero[2], 2);
+    CU_ASSERT_EQUAL(m.page_hash[0], m.page_hash[1]);
+    CU_ASSERT_EQUAL(m.page_hash[2], 0xab);
+    golden_manifest_free(&m);
     const char *t4 = "dumpbench-golden 1\nsize 8192\nxxh64 0000000000000000\npages 3\n";
     CU_ASSERT_EQUAL(th_write_file(man, t4, strlen(t4)), 0);
     CU_ASSERT_EQUAL(golden_read_manifest(dir, "g", &m, err, sizeof(err)), GOLDEN_ERROR);
@@ -355,6 +386,147 @@ static void test_empty_image(void)
     free(img);
 }
 
+
+/*
+ * A mostly-zero image written sparse (holes), data in pages 0 and 5 and a
+ * short last page: zero runs in the manifest, exact round trip, a sparse
+ * extracted file, and corruption inside a zero run named by page.
+ */
+#define SP_PAGES 100
+#define SP_LEN (SP_PAGES * 4096 + 10)
+
+static char *make_sparse_image(const char *fname, uint8_t **bytes)
+{
+    uint8_t *b = calloc(1, SP_LEN);
+    fill(b, 4096, 11);
+    fill(b + 5 * 4096, 4096, 12);
+    fill(b + SP_PAGES * 4096, 10, 13);
+    char *p = path_in(fname);
+    unlink(p);
+    int fd = open(p, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    CU_ASSERT_FATAL(fd >= 0);
+    CU_ASSERT_EQUAL(df_pwrite_sparse(fd, b, SP_LEN, 0), 0);
+    CU_ASSERT_EQUAL(ftruncate(fd, SP_LEN), 0);
+    close(fd);
+    *bytes = b;
+    return p;
+}
+
+static void test_zero_runs(void)
+{
+    reset_dir();
+    uint8_t *bytes;
+    char *img = make_sparse_image("img", &bytes);
+    char msg[256], err[512] = "";
+    CU_ASSERT_EQUAL_FATAL(golden_update(dir, "z", img, NULL, msg, sizeof(msg), err,
+                                        sizeof(err)), GOLDEN_OK);
+    CU_ASSERT_STRING_EQUAL(msg, "golden z: new (409610 bytes, 101 pages)");
+    char *man = path_in("z.manifest");
+    size_t ml;
+    char *mt = (char *)th_read_file(man, &ml);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(mt);
+    /* header (4 lines) + page 0, zero 1 4, page 5, zero 6 94, page 100 */
+    size_t lines = 0;
+    for (size_t i = 0; i < ml; i++)
+        lines += mt[i] == '\n';
+    CU_ASSERT_EQUAL(lines, 9);
+    CU_ASSERT_PTR_NOT_NULL(strstr(mt, "\npages 101\npage 0 "));
+    CU_ASSERT_PTR_NOT_NULL(strstr(mt, "\nzero 1 4\npage 5 "));
+    CU_ASSERT_PTR_NOT_NULL(strstr(mt, "\nzero 6 94\npage 100 "));
+    /* hashes of the file equal the manifest's (holes hashed as zeros) */
+    struct golden_manifest m, h;
+    CU_ASSERT_EQUAL_FATAL(golden_read_manifest(dir, "z", &m, err, sizeof(err)), GOLDEN_OK);
+    CU_ASSERT_EQUAL_FATAL(golden_hash_file(img, &h, err, sizeof(err)), GOLDEN_OK);
+    CU_ASSERT_EQUAL(m.hash, h.hash);
+    CU_ASSERT_EQUAL(h.size, SP_LEN);
+    CU_ASSERT_EQUAL(memcmp(m.page_hash, h.page_hash, (SP_PAGES + 1) * sizeof(uint64_t)), 0);
+    CU_ASSERT_EQUAL(memcmp(m.page_zero, h.page_zero, SP_PAGES + 1), 0);
+    CU_ASSERT_EQUAL(m.page_zero[3], 1);
+    CU_ASSERT_EQUAL(m.page_zero[5], 0);
+    golden_manifest_free(&m);
+    golden_manifest_free(&h);
+    /* extract: same bytes, sparse */
+    char *out = path_in("out");
+    CU_ASSERT_EQUAL(golden_extract(dir, "z", out, err, sizeof(err)), GOLDEN_OK);
+    size_t l;
+    uint8_t *x = th_read_file(out, &l);
+    CU_ASSERT_EQUAL(l, SP_LEN);
+    CU_ASSERT(x && memcmp(x, bytes, SP_LEN) == 0);
+    struct stat st;
+    CU_ASSERT_EQUAL(stat(out, &st), 0);
+    CU_ASSERT((uint64_t)st.st_blocks * 512 <= 8 * 4096);
+    free(x);
+    /* unchanged on a second update */
+    CU_ASSERT_EQUAL(golden_update(dir, "z", img, NULL, msg, sizeof(msg), err, sizeof(err)), 0);
+    CU_ASSERT_STRING_EQUAL(msg, "golden z: unchanged");
+    /* a non-zero byte inside a zero run of the stored image names the page */
+    bytes[50 * 4096 + 7] = 1;
+    size_t cap = ZSTD_compressBound(SP_LEN);
+    uint8_t *zb = malloc(cap);
+    size_t zl = ZSTD_compress(zb, cap, bytes, SP_LEN, 3);
+    CU_ASSERT_FALSE_FATAL(ZSTD_isError(zl));
+    char *zst = path_in("z.img.zst");
+    CU_ASSERT_EQUAL(th_write_file(zst, zb, zl), 0);
+    CU_ASSERT_EQUAL(golden_extract(dir, "z", out, err, sizeof(err)), GOLDEN_ERROR);
+    CU_ASSERT_STRING_EQUAL(err, "golden z corrupt: page 50 (offset 0x32000) does not match its "
+                           "manifest hash");
+    CU_ASSERT_EQUAL(access(out, F_OK), -1);
+    /* a manifest claiming a data page is zero names that page */
+    bytes[50 * 4096 + 7] = 0;
+    zl = ZSTD_compress(zb, cap, bytes, SP_LEN, 3);
+    CU_ASSERT_EQUAL(th_write_file(zst, zb, zl), 0);
+    CU_ASSERT_EQUAL(golden_verify(dir, "z", err, sizeof(err)), GOLDEN_OK);
+    char *p5 = strstr(mt, "\nzero 1 4\npage 5 ");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(p5);
+    char *nl = strchr(p5 + 11, '\n');
+    char edited[4096];
+    snprintf(edited, sizeof(edited), "%.*s\nzero 1 5%s", (int)(p5 - mt), mt, nl);
+    CU_ASSERT_EQUAL(th_write_file(man, edited, strlen(edited)), 0);
+    CU_ASSERT_EQUAL(golden_verify(dir, "z", err, sizeof(err)), GOLDEN_ERROR);
+    CU_ASSERT_STRING_EQUAL(err, "golden z corrupt: page 5 (offset 0x5000) does not match its "
+                           "manifest hash");
+    free(zst);
+    free(zb);
+    free(out);
+    free(mt);
+    free(man);
+    free(bytes);
+    free(img);
+}
+
+/* Version 1 manifests (one page line per page, zero pages included) still verify. */
+static void test_version1_manifest(void)
+{
+    reset_dir();
+    uint8_t *bytes;
+    char *img = make_sparse_image("img", &bytes);
+    char msg[256], err[512] = "";
+    CU_ASSERT_EQUAL_FATAL(golden_update(dir, "v", img, NULL, msg, sizeof(msg), err,
+                                        sizeof(err)), GOLDEN_OK);
+    struct golden_manifest h;
+    CU_ASSERT_EQUAL_FATAL(golden_hash_file(img, &h, err, sizeof(err)), GOLDEN_OK);
+    size_t cap = 200 + 40 * (SP_PAGES + 1);
+    char *t = malloc(cap);
+    size_t n = (size_t)snprintf(t, cap, "dumpbench-golden 1\nsize %d\nxxh64 %016llx\npages %d\n",
+                                SP_LEN, (unsigned long long)h.hash, SP_PAGES + 1);
+    for (int i = 0; i <= SP_PAGES; i++)
+        n += (size_t)snprintf(t + n, cap - n, "page %d %016llx\n", i,
+                              (unsigned long long)h.page_hash[i]);
+    char *man = path_in("v.manifest");
+    CU_ASSERT_EQUAL(th_write_file(man, t, n), 0);
+    struct golden_manifest m;
+    CU_ASSERT_EQUAL_FATAL(golden_read_manifest(dir, "v", &m, err, sizeof(err)), GOLDEN_OK);
+    CU_ASSERT_EQUAL(m.page_zero[3], 0);            /* v1 does not say which are zero */
+    CU_ASSERT_EQUAL(m.page_hash[3], h.page_hash[3]);
+    CU_ASSERT_EQUAL(golden_verify(dir, "v", err, sizeof(err)), GOLDEN_OK);
+    golden_manifest_free(&m);
+    golden_manifest_free(&h);
+    free(man);
+    free(t);
+    free(bytes);
+    free(img);
+}
+
 int register_golden_tests(void)
 {
     CU_pSuite s = CU_add_suite("golden", setup, teardown);
@@ -370,6 +542,8 @@ int register_golden_tests(void)
         { "malformed manifest", test_malformed_manifest },
         { "failed update leaves golden alone", test_update_errors_leave_golden_alone },
         { "empty image", test_empty_image },
+        { "zero runs: sparse image, manifest, extract, corruption", test_zero_runs },
+        { "version 1 manifest still verifies", test_version1_manifest },
     };
     for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
         if (!CU_add_test(s, t[i].n, t[i].f))

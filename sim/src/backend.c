@@ -11,7 +11,8 @@
  *             HSA copy), the dump kernel's footprint over [0, HSA size)
  *             and its registers on the IPL CPU (vector registers kept);
  *   capture   the reference zfcpdump agent writes the dump onto the LUN;
- *             dump.img is cut to the bytes written and parsed back.
+ *             dump.img is cut to the bytes written, its zero runs punched
+ *             out (sparse file, same bytes) and parsed back.
  * Faults: sdias (at the SCLP interface, see sdias_servc), hsa
  * release-early (DIAG 308/2 right after the dump IPL), fcp (libfcp hooks).
  */
@@ -23,12 +24,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <dumpbench/be.h>
 #include <fcp/fcp.h>
 #include <sclp/sclp.h>
+#include <sim/fadump.h>
 #include <sim/zfcpdump.h>
 
 #define MIB (UINT64_C(1) << 20)
@@ -282,6 +285,51 @@ void sim_step_run(struct sim_machine *m, const struct scn_item *it, bool churn)
     }
 }
 
+int sim_plant_footprint(struct sim_machine *m, uint64_t base, uint64_t len, uint64_t seed)
+{
+    uint64_t msize = sim_mem_size(m);
+    if (base > msize || len > msize - base) {
+        return -1;
+    }
+    for (uint64_t off = 0; off < len; off += SIM_FOOTPRINT_STRIDE) {
+        uint64_t n = len - off < SIM_PAGE_SIZE ? len - off : SIM_PAGE_SIZE;
+        if (sim_plant(m, base + off, n, seed) != 0) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int sim_copy_sparse(struct sim_machine *m, uint64_t src, uint64_t len, struct df_dump *d,
+                    uint64_t paddr, uint8_t *dst)
+{
+    uint64_t msize = sim_mem_size(m);
+    if (src > msize || len > msize - src || (src | len) % SIM_PAGE_SIZE) {
+        return -1;
+    }
+    struct df_err err;
+    uint64_t end = src + len, next = src;   /* [src, next) handled */
+    for (uint64_t a = sim_mem_next_page(m, src); a != UINT64_MAX && a < end;
+         a = sim_mem_next_page(m, a + SIM_PAGE_SIZE)) {
+        const uint8_t *pg = sim_mem_page(m, a);
+        if (a > next && df_dump_mark_zero(d, paddr + (next - src), a - next, &err) != 0) {
+            return -1;
+        }
+        if (df_is_zero(pg, SIM_PAGE_SIZE)) {
+            if (df_dump_mark_zero(d, paddr + (a - src), SIM_PAGE_SIZE, &err) != 0) {
+                return -1;
+            }
+        } else {
+            memcpy(dst + (a - src), pg, SIM_PAGE_SIZE);
+        }
+        next = a + SIM_PAGE_SIZE;
+    }
+    if (next < end && df_dump_mark_zero(d, paddr + (next - src), end - next, &err) != 0) {
+        return -1;
+    }
+    return 0;
+}
+
 struct df_dump *sim_snapshot_dump(struct sim_machine *m, unsigned first,
                                   char *errbuf, size_t errlen)
 {
@@ -294,16 +342,13 @@ struct df_dump *sim_snapshot_dump(struct sim_machine *m, unsigned first,
         return NULL;
     }
     err.msg[0] = 0;
-    /* Zero-filled chunk, then the allocated pages copied in (sparse). */
-    if (df_dump_add_chunk(d, 0, NULL, size, &err) != 0) {
-        snprintf(errbuf, errlen, "snapshot: %s", err.msg);
+    /* Zero-filled (lazily allocated) chunk: the allocated pages are copied
+     * in, the rest is marked known zero and never touched. */
+    if (df_dump_add_chunk(d, 0, NULL, size, &err) != 0 ||
+        sim_copy_sparse(m, 0, size, d, 0, (uint8_t *)d->chunks[0].data) != 0) {
+        snprintf(errbuf, errlen, "snapshot: %s", err.msg[0] ? err.msg : "out of memory");
         df_dump_free(d);
         return NULL;
-    }
-    uint8_t *dst = (uint8_t *)d->chunks[0].data;
-    for (uint64_t p = sim_mem_next_page(m, 0); p != UINT64_MAX;
-         p = sim_mem_next_page(m, p + SIM_PAGE_SIZE)) {
-        memcpy(dst + p, sim_mem_page(m, p), SIM_PAGE_SIZE);
     }
     unsigned n = sim_cpu_slots(m);
     for (unsigned k = 0; k < n; k++) {
@@ -636,7 +681,7 @@ static void dump_kernel_starts(struct run *r)
     if (fp > sim_mem_size(r->m)) {
         fp = sim_mem_size(r->m);
     }
-    (void)sim_plant(r->m, 0, fp, sim_seed(r->m) ^ FOOTPRINT_SALT);
+    (void)sim_plant_footprint(r->m, 0, fp, sim_seed(r->m) ^ FOOTPRINT_SALT);
     struct db_s390_cpu *c = sim_s390_cpu(r->m, r->ipl_cpu);
     struct db_s390_cpu keep = *c;
     sim_cpu_randomize(r->m, r->ipl_cpu, sim_seed(r->m) ^ DUMPKERNEL_SALT);
@@ -724,6 +769,60 @@ static int s390_operator_dump(struct run *r)
 
 /* ---- s390x: capture --------------------------------------------------------------- */
 
+/*
+ * The LUN backing file holds every block the agent wrote, zeros included.
+ * Punch the all-zero 4 KiB blocks out (same bytes, a hole reads as zeros)
+ * so that readers and comparisons skip them (SEEK_HOLE) instead of paging
+ * in tens of MiB of zeros.  Best effort: without hole punching the file
+ * simply stays dense.  Only runs of PUNCH_MIN bytes or more are punched:
+ * each punch costs milliseconds, and short zero runs between scattered data
+ * pages are cheap to read.
+ */
+#define PUNCH_MIN (256u << 10)
+
+static void sparsify(const char *path, uint64_t size)
+{
+    int fd = open(path, O_RDWR | O_CLOEXEC);
+    uint8_t *buf = malloc(MIB);
+    if (fd < 0 || !buf) {
+        if (fd >= 0) {
+            close(fd);
+        }
+        free(buf);
+        return;
+    }
+    uint64_t run = 0, run_start = 0;
+    bool ok = true;
+    for (uint64_t off = 0; off < size && ok; off += MIB) {
+        size_t n = size - off < MIB ? (size_t)(size - off) : MIB;
+        if (pread(fd, buf, n, (off_t)off) != (ssize_t)n) {
+            break;
+        }
+        for (size_t b = 0; b + 4096 <= n; b += 4096) {
+            if (df_is_zero(buf + b, 4096)) {
+                if (!run) {
+                    run_start = off + b;
+                }
+                run += 4096;
+                continue;
+            }
+            if (run >= PUNCH_MIN && fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+                                              (off_t)run_start, (off_t)run) != 0) {
+                ok = false;
+                break;
+            }
+            run = 0;
+        }
+    }
+    if (ok && run >= PUNCH_MIN) {
+        (void)fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, (off_t)run_start,
+                        (off_t)run);
+    }
+    free(buf);
+    close(fd);
+}
+
+
 static enum run_outcome map_outcome(enum zfd_outcome o)
 {
     switch (o) {
@@ -808,6 +907,7 @@ static int s390_capture(struct run *r)
     if (truncate(r->img_path, (off_t)keep) != 0) {
         return fail(r, "truncate %s: %s", r->img_path, strerror(errno));
     }
+    sparsify(r->img_path, keep);
     snprintf(r->res->image_path, sizeof(r->res->image_path), "%s", r->img_path);
     t0 = now_s();
     struct df_read_opts ro = { .lenient = true };
@@ -963,14 +1063,6 @@ int sim_backend_run(const struct scenario *s, const char *run_dir, FILE *log,
         return -1;
     }
     if (s->machine.arch == SCN_ARCH_PPC64) {
-        if (!sim_fadump_run) {
-            res->outcome = RUN_ERROR;
-            snprintf(res->reason, sizeof(res->reason), "ppc64 fadump path not built");
-            if (errbuf && errlen) {
-                snprintf(errbuf, errlen, "ppc64 fadump path not built");
-            }
-            return -1;
-        }
         return sim_fadump_run(s, run_dir, log, res, errbuf, errlen);
     }
     struct run r;

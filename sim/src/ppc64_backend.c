@@ -12,6 +12,7 @@
  * recorded in the run result with the scenario line that caused it.
  */
 #include <sim/fadump.h>
+#include <sim/backend.h>
 
 #include <errno.h>
 #include <stdlib.h>
@@ -153,7 +154,7 @@ static int capture_boot(struct run *r, int line)
     if (fp > r->k.lay.boot_mem_size) {
         fp = r->k.lay.boot_mem_size;
     }
-    if (sim_plant(r->m, 0, fp, r->s->machine.seed ^ FOOTPRINT_SALT) != 0) {
+    if (sim_plant_footprint(r->m, 0, fp, r->s->machine.seed ^ FOOTPRINT_SALT) != 0) {
         return backend_error(r, "cannot write the capture kernel footprint%s", "", line);
     }
     struct sim_fadump_params prm = r->k.prm;

@@ -16,10 +16,10 @@
  * buffers and every offset/length is checked before use.
  */
 #include <sim/fadump.h>
+#include <sim/backend.h>
 
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include <dumpbench/be.h>
 
@@ -606,50 +606,27 @@ static int fail(struct sim_fadump_capture_info *info, int st, const char *text)
     return st;
 }
 
-/* Fill [paddr, paddr+len) of chunk data from machine memory at src. */
-static int fill_from(struct sim_machine *m, uint8_t *dst, uint64_t src, uint64_t len)
+/*
+ * Fill chunk data dst (the dump's memory at paddr) from machine memory at
+ * src: page aligned ranges sparsely (never-written pages are marked known
+ * zero and not touched, see sim_copy_sparse), others byte by byte.
+ */
+static int fill_from(struct sim_machine *m, struct df_dump *d, uint64_t paddr, uint8_t *dst,
+                     uint64_t src, uint64_t len)
 {
     uint64_t msize = sim_mem_size(m);
     if (src > msize || len > msize - src) {
         return -1;
     }
-    if ((src & (SIM_PAGE_SIZE - 1)) != 0 || (len & (SIM_PAGE_SIZE - 1)) != 0) {
+    if ((src & (SIM_PAGE_SIZE - 1)) != 0 || (len & (SIM_PAGE_SIZE - 1)) != 0 ||
+        (paddr & (SIM_PAGE_SIZE - 1)) != 0) {
         return sim_mem_read(m, src, dst, len);
     }
-    /* Sparse walk: only allocated pages carry data; dst is zero-filled. */
-    uint64_t a = sim_mem_next_page(m, src);
-    while (a != UINT64_MAX && a < src + len) {
-        const uint8_t *pg = sim_mem_page(m, a);
-        if (pg) {
-            memcpy(dst + (a - src), pg, SIM_PAGE_SIZE);
-        }
-        a = sim_mem_next_page(m, a + SIM_PAGE_SIZE);
-    }
-    return 0;
+    return sim_copy_sparse(m, src, len, d, paddr, dst);
 }
 
-/*
- * Dump buffers are hundreds of MiB of mostly untouched zero memory; 4 KiB
- * faults on them (when filling and when the ELF writer reads them) dominate
- * the run time on virtual machines.  Ask for transparent huge pages on the
- * aligned interior; a refusal is harmless.
- */
-static void hint_huge(uint8_t *p, uint64_t len)
-{
-#ifdef MADV_HUGEPAGE
-    const uintptr_t huge = 2u << 20;
-    uintptr_t s = ((uintptr_t)p + huge - 1) & ~(huge - 1);
-    uintptr_t e = ((uintptr_t)p + len) & ~(huge - 1);
-    if (e > s) {
-        (void)madvise((void *)s, e - s, MADV_HUGEPAGE);
-    }
-#else
-    (void)p;
-    (void)len;
-#endif
-}
-
-/* Add a zero chunk and return its writable data (owned by the dump). */
+/* Add a zero chunk and return its writable data (owned by the dump).  The
+ * buffer is lazily allocated (calloc): only copied pages cost memory. */
 static uint8_t *add_chunk(struct df_dump *d, uint64_t paddr, uint64_t len)
 {
     struct df_err e;
@@ -662,9 +639,7 @@ static uint8_t *add_chunk(struct df_dump *d, uint64_t paddr, uint64_t len)
             /* df_dump_add_chunk allocated this buffer for us (NULL data =
              * zero-filled copy); filling it in place avoids a second copy
              * of hundreds of MiB. */
-            uint8_t *data = (uint8_t *)(uintptr_t)c->data + (paddr - c->paddr);
-            hint_huge(data, len);
-            return data;
+            return (uint8_t *)(uintptr_t)c->data + (paddr - c->paddr);
         }
     }
     return NULL;
@@ -894,7 +869,7 @@ int sim_fadump_capture(struct sim_machine *m, const uint8_t *fdm, size_t fdm_len
     int st = capture_cpus(m, &v, src, fdh, d, info);
     for (unsigned i = 0; st == SIM_FADUMP_OK && i < nl; i++) {
         uint8_t *buf = add_chunk(d, loads[i][0], loads[i][1]);
-        if (!buf || fill_from(m, buf, offs[i], loads[i][1]) != 0) {
+        if (!buf || fill_from(m, d, loads[i][0], buf, offs[i], loads[i][1]) != 0) {
             st = fail(info, SIM_FADUMP_ERR_HOST, "cannot copy dump memory");
         }
     }
@@ -923,7 +898,7 @@ int sim_fadump_truth(struct sim_machine *m, struct df_dump **out, char *err, siz
     d->page_size = (uint32_t)SIM_FADUMP_PAGE_SIZE;
     uint64_t msize = sim_mem_size(m);
     uint8_t *buf = add_chunk(d, 0, msize);
-    if (!buf || fill_from(m, buf, 0, msize) != 0) {
+    if (!buf || fill_from(m, d, 0, buf, 0, msize) != 0) {
         df_dump_free(d);
         set_msg(err, errlen, "sim_fadump_truth: cannot copy memory");
         return SIM_FADUMP_ERR_HOST;

@@ -391,6 +391,14 @@ static int vmcoreinfo(struct agent *a)
 
 /* ---- memory and CPUs -------------------------------------------------------- */
 
+/* A page read as zero stays untouched in the lazily allocated chunk and is
+ * marked known zero, so the writers never fault it in. */
+static int mark_zero(struct agent *a, uint64_t addr)
+{
+    struct df_err err;
+    return df_dump_mark_zero(a->res->dump, addr, PAGE, &err) == DF_OK ? 0 : -1;
+}
+
 /*
  * memcpy_real_iter for [from, memory): page by page into the zero-filled
  * dump chunk, leaving all-zero pages untouched (keeps large sparse dumps
@@ -406,6 +414,8 @@ static int read_direct(struct agent *a, uint64_t from)
         }
         if (memcmp(page, zero, PAGE) != 0) {
             memcpy(a->mem + p, page, PAGE);
+        } else if (mark_zero(a, p) != 0) {
+            return -1;
         }
     }
     return 0;
@@ -496,6 +506,10 @@ static int collect_live(struct agent *a)
         }
         if (memcmp(page, zero, PAGE) != 0) {      /* the chunk is zero-filled */
             memcpy(a->mem + p * PAGE, page, PAGE);
+        } else if (mark_zero(a, p * PAGE) != 0) {
+            release_hsa(a);
+            free(sec);
+            return set_reason(a, ZFD_ERROR, "out of memory");
         }
     }
     if (read_direct(a, hsa) != 0) {
@@ -546,53 +560,104 @@ static int collect_truth(struct agent *a)
 
 /* ---- writing ------------------------------------------------------------- */
 
-static int write_image(struct agent *a, const uint8_t *img, uint64_t size)
+/* Output of the streaming encoder: one WRITE per piece (ZFD_WRITE_CHUNK). */
+struct wr {
+    struct agent *a;
+    const struct zfd_target *t;     /* NULL: keep only */
+    uint32_t bs;
+    uint8_t *pad;                   /* one chunk, for a short last piece */
+    uint8_t *keep;                  /* keep_image copy, or NULL */
+    uint64_t size;
+    char why[200];
+    bool failed;
+};
+
+static int wr_piece(void *o, uint64_t off, const uint8_t *data, size_t n)
+{
+    struct wr *w = o;
+    struct agent *a = w->a;
+    if (w->keep) {
+        memcpy(w->keep + off, data, n);
+    }
+    if (!w->t || w->failed) {
+        return 0;       /* keep-only, or encoding on for the kept copy */
+    }
+    uint64_t nb = (n + w->bs - 1) / w->bs, done = 0;
+    const uint8_t *src = data;
+    if (n % w->bs) {
+        memset(w->pad, 0, nb * w->bs);
+        memcpy(w->pad, data, n);
+        src = w->pad;
+    }
+    if (w->t->write(w->t->opaque, off / w->bs, src, (uint32_t)nb, &done, w->why,
+                    sizeof(w->why)) != 0) {
+        a->res->bytes_written = off + (done < n ? done : n);
+        w->failed = true;
+        set_reason(a, ZFD_INCOMPLETE,
+                   "dump write failed at byte %llu (LBA %llu): %s; "
+                   "%llu of %llu bytes written",
+                   (unsigned long long)off, (unsigned long long)(off / w->bs), w->why,
+                   (unsigned long long)a->res->bytes_written, (unsigned long long)w->size);
+        return w->keep ? 0 : -1;
+    }
+    a->res->bytes_written = off + n;
+    return 0;
+}
+
+/*
+ * Encode the dump and write it onto the target in ZFD_WRITE_CHUNK pieces
+ * (and/or keep a copy): the encoder streams, so no whole-image buffer is
+ * built unless keep_image asks for one.
+ */
+static int write_image(struct agent *a, enum df_format fmt, uint64_t size)
 {
     const struct zfd_target *t = a->cfg->target;
-    char why[200] = "";
-    uint32_t bs = 0;
-    uint64_t nblocks = 0;
-    if (t->open(t->opaque, &bs, &nblocks, why, sizeof(why)) != 0) {
-        return set_reason(a, ZFD_INCOMPLETE, "dump disk open failed: %s; 0 of %llu bytes written",
-                          why, (unsigned long long)size);
-    }
-    if (bs == 0 || nblocks > UINT64_MAX / bs || size > nblocks * bs) {
-        return set_reason(a, ZFD_FAILED, "dump (%llu bytes) larger than the dump disk "
-                          "(%llu blocks of %u bytes)", (unsigned long long)size,
-                          (unsigned long long)nblocks, bs);
-    }
+    struct wr w;
+    memset(&w, 0, sizeof(w));
+    w.a = a;
+    w.size = size;
     uint32_t chunk = a->cfg->write_chunk ? a->cfg->write_chunk : ZFD_WRITE_CHUNK;
-    chunk = chunk < bs ? bs : chunk - chunk % bs;
-    uint8_t *pad = malloc(chunk);
-    if (!pad) {
-        return set_reason(a, ZFD_ERROR, "out of memory");
-    }
-    for (uint64_t off = 0; off < size; off += chunk) {
-        uint64_t n = size - off < chunk ? size - off : chunk;
-        uint64_t nb = (n + bs - 1) / bs, done = 0;
-        const uint8_t *src = img + off;
-        if (n % bs) {
-            memset(pad, 0, nb * bs);
-            memcpy(pad, src, n);
-            src = pad;
+    if (t) {
+        uint64_t nblocks = 0;
+        if (t->open(t->opaque, &w.bs, &nblocks, w.why, sizeof(w.why)) != 0) {
+            return set_reason(a, ZFD_INCOMPLETE, "dump disk open failed: %s; 0 of %llu bytes "
+                              "written", w.why, (unsigned long long)size);
         }
-        if (t->write(t->opaque, off / bs, src, (uint32_t)nb, &done, why, sizeof(why)) != 0) {
-            a->res->bytes_written = off + (done < n ? done : n);
-            free(pad);
-            return set_reason(a, ZFD_INCOMPLETE,
-                              "dump write failed at byte %llu (LBA %llu): %s; "
-                              "%llu of %llu bytes written",
-                              (unsigned long long)off, (unsigned long long)(off / bs), why,
-                              (unsigned long long)a->res->bytes_written,
-                              (unsigned long long)size);
+        if (w.bs == 0 || nblocks > UINT64_MAX / w.bs || size > nblocks * w.bs) {
+            return set_reason(a, ZFD_FAILED, "dump (%llu bytes) larger than the dump disk "
+                              "(%llu blocks of %u bytes)", (unsigned long long)size,
+                              (unsigned long long)nblocks, w.bs);
         }
-        a->res->bytes_written = off + n;
+        chunk = chunk < w.bs ? w.bs : chunk - chunk % w.bs;
+        w.t = t;
+        w.pad = malloc(chunk);
+        if (!w.pad) {
+            return set_reason(a, ZFD_ERROR, "out of memory");
+        }
     }
-    free(pad);
-    if (t->sync(t->opaque, why, sizeof(why)) != 0) {
+    if (a->cfg->keep_image) {
+        w.keep = size <= SIZE_MAX ? malloc(size ? (size_t)size : 1) : NULL;
+        if (!w.keep) {
+            free(w.pad);
+            return set_reason(a, ZFD_ERROR, "out of memory for the image copy");
+        }
+    }
+    struct df_err err;
+    int st = df_write_stream(a->res->dump, fmt, chunk, wr_piece, &w, &err);
+    free(w.pad);
+    if (w.keep) {
+        a->res->image = w.keep;
+    }
+    if (st != DF_OK && !w.failed) {
+        return set_reason(a, ZFD_ERROR, "encoding the dump: %s", err.msg);
+    }
+    if (w.failed) {
+        return -1;
+    }
+    if (t && t->sync(t->opaque, w.why, sizeof(w.why)) != 0) {
         return set_reason(a, ZFD_INCOMPLETE,
                           "SYNCHRONIZE CACHE failed: %s; %llu of %llu bytes written, "
-                          "not known to be on the medium", why,
+                          "not known to be on the medium", w.why,
                           (unsigned long long)a->res->bytes_written,
                           (unsigned long long)size);
     }
@@ -662,30 +727,23 @@ enum zfd_outcome zfd_capture(const struct zfd_config *cfg, struct zfd_result *re
         rc = vmcoreinfo(&a);
     }
     a.mem = NULL;
-    uint8_t *img = NULL;
-    size_t imglen = 0;
+    enum df_format fmt = cfg->format == DF_FMT_S390 ? DF_FMT_S390 : DF_FMT_ELF;
     if (rc == 0) {
-        int st = cfg->format == DF_FMT_S390 ? df_write_s390_mem(res->dump, &img, &imglen, &err)
-                                            : df_write_elf_mem(res->dump, &img, &imglen, &err);
-        if (st != DF_OK) {
+        uint64_t size = 0;
+        if (df_image_size(res->dump, fmt, &size, &err) != DF_OK) {
             rc = set_reason(&a, ZFD_ERROR, "encoding the dump: %s", err.msg);
         } else {
-            res->image_size = imglen;
+            res->image_size = size;
+            if (cfg->target || cfg->keep_image) {
+                rc = write_image(&a, fmt, size);
+            }
         }
-    }
-    if (rc == 0 && cfg->target) {
-        rc = write_image(&a, img, imglen);
     }
     release_hsa(&a);
     if (rc == 0) {
         res->outcome = ZFD_COMPLETE;
         snprintf(res->reason, sizeof(res->reason), "dump complete: %llu bytes",
                  (unsigned long long)(cfg->target ? res->bytes_written : res->image_size));
-    }
-    if (cfg->keep_image) {
-        res->image = img;
-    } else {
-        free(img);
     }
     return res->outcome;
 }

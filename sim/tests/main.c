@@ -12,9 +12,7 @@ int main(void)
         CU_cleanup_registry();
         return 2;
     }
-    if (register_ppc64_tests) {
-        register_ppc64_tests();
-    }
+    register_ppc64_tests();
     CU_basic_set_mode(CU_BRM_VERBOSE);
     CU_basic_run_tests();
     unsigned fails = CU_get_number_of_failures();

@@ -5,7 +5,7 @@
 int register_machine_tests(void);
 int register_agent_tests(void);
 int register_backend_tests(void);
-/* ppc64 fadump suite (sim/tests/test_ppc64_fadump.c, another module). */
-void register_ppc64_tests(void) __attribute__((weak));
+/* ppc64 fadump suite (sim/tests/test_ppc64_fadump.c). */
+void register_ppc64_tests(void);
 
 #endif

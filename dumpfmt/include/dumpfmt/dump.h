@@ -68,6 +68,12 @@ enum df_format {
 #define DF_NT_S390_VXRS_HIGH  0x30au
 #define DF_NT_VMCOREINFO      0u      /* name "VMCOREINFO" */
 
+/* A byte range of physical memory. */
+struct df_range {
+    uint64_t paddr;
+    uint64_t size;
+};
+
 /* One contiguous range of physical memory. */
 struct df_chunk {
     uint64_t paddr;
@@ -119,6 +125,19 @@ struct df_dump {
     /* s390 stand-alone dump header fields (set by the s390 reader; the
      * s390 writer uses it when non-NULL, else defaults). Owned by the dump. */
     struct df_s390_info *s390;
+    /*
+     * Known-zero memory (advisory; empty unless a producer marks it):
+     * sorted, non-overlapping ranges whose bytes inside chunks are all
+     * zero -- holes of a sparse image file (df_read_file finds them with
+     * SEEK_HOLE) or never-written pages of a sim snapshot.  Writers and
+     * comparisons skip these ranges instead of reading chunk data, which
+     * for a mapped sparse file or a lazily allocated buffer would fault in
+     * (and, on some kernels, allocate) zero pages.  Parts outside chunks
+     * mean nothing.  A producer must not store non-zero bytes into a marked
+     * range.  Owned by the dump; maintained by df_dump_mark_zero.
+     */
+    size_t nzero;
+    struct df_range *zero;
 };
 
 /*
@@ -174,6 +193,26 @@ int df_dump_set_vmcoreinfo(struct df_dump *d, const char *text, size_t len,
                            struct df_err *err);
 
 /*
+ * Mark [paddr, paddr + len) as known zero (see df_dump.zero).  Ranges may
+ * come in any order; overlapping or adjacent ones are merged.  len 0 is a
+ * no-op.  The caller guarantees the bytes are zero.
+ */
+int df_dump_mark_zero(struct df_dump *d, uint64_t paddr, uint64_t len,
+                      struct df_err *err);
+/* Bytes from paddr on that are marked known zero (0 when paddr is not in a
+ * marked range).  Not clipped to chunks. */
+uint64_t df_dump_zero_run(const struct df_dump *d, uint64_t paddr);
+/* True when all len bytes at p are zero (vectorised; len 0 is true). */
+bool df_is_zero(const void *p, size_t len);
+/*
+ * pwrite len bytes at file offset off, leaving all-zero 4 KiB blocks (by
+ * file offset) unwritten: for a file written in order from empty, the
+ * skipped blocks are holes and read as zeros.  The caller sets the final
+ * size (ftruncate) when the file ends in zeros.  0, or -1 with errno.
+ */
+int df_pwrite_sparse(int fd, const void *data, size_t len, uint64_t off);
+
+/*
  * Pointer to the page-sized (4096) data at paddr (must be page aligned),
  * or NULL when the page is not in the dump.
  */
@@ -186,7 +225,9 @@ uint64_t df_dump_mem_bytes(const struct df_dump *d);
  * kdump-compressed ("KDUMP   ", header v1..v6; zlib/zstd/raw pages; lzo,
  * snappy, split and flattened files -> DF_ERR_NOTIMPL), s390 stand-alone
  * dump.  The file is mapped read-only; ELF and s390 chunk data point into
- * the mapping (kdump pages are decompressed).  CPUs are decoded from the
+ * the mapping (kdump pages are decompressed); holes of a sparse file
+ * (SEEK_HOLE) under chunk data are marked known zero (df_dump.zero), so
+ * consumers never fault them in.  CPUs are decoded from the
  * notes (ELF/kdump) or the lowcore save areas (s390).  On failure *out is
  * NULL and err names the file, field and offset.
  */
@@ -207,12 +248,31 @@ int df_read_file_opts(const char *path, const struct df_read_opts *opts,
  * e_flags 1/2 for ppc64 BE/LE (_CALL_ELF).  Rounding uses
  * df_dump_page_size(d); bytes of a rounded page outside the chunk come from
  * other chunks or are zero.  Output depends only on d (deterministic).
- * The file writer streams chunk data with pwrite (no whole-image buffer).
+ * The file writer streams chunk data with pwrite (no whole-image buffer)
+ * and writes sparse files: all-zero 4 KiB blocks (and known-zero memory,
+ * which is not read) are left as holes, the size set with ftruncate; a
+ * hole reads as zeros, so the bytes are identical to a dense write.
  */
 int df_write_elf(const struct df_dump *d, const char *path, struct df_err *err);
 /* Same into memory (malloc'd buffer). */
 int df_write_elf_mem(const struct df_dump *d, uint8_t **buf, size_t *len,
                      struct df_err *err);
+
+/*
+ * Streaming writer: the image of d in format fmt (DF_FMT_ELF or DF_FMT_S390,
+ * the same bytes df_write_elf / df_write_s390 produce) is delivered in file
+ * order through fn, in pieces of exactly `block` bytes (the last may be
+ * shorter), each at file offset `off`.  Only one block-sized buffer is
+ * used; known-zero memory is not read.  fn returns 0 to go on, non-zero to
+ * stop: the writer then returns DF_ERR_SYSTEM ("output callback stopped at
+ * offset ...").
+ */
+typedef int (*df_out_fn)(void *opaque, uint64_t off, const uint8_t *data, size_t len);
+int df_write_stream(const struct df_dump *d, enum df_format fmt, size_t block,
+                    df_out_fn fn, void *opaque, struct df_err *err);
+/* Size in bytes of the image df_write_stream would produce. */
+int df_image_size(const struct df_dump *d, enum df_format fmt, uint64_t *size,
+                  struct df_err *err);
 
 /*
  * s390 stand-alone dump writer (zgetdump dfo_s390.c layout): 4 KiB header,

@@ -5,9 +5,8 @@
  *   s390x  zfcpdump path here (sim/src/backend.c): libsclp (SCLP, HSA,
  *          SDIAS, DIAG 308, store status) + libfcp (dump LUN) + the
  *          reference zfcpdump agent (<sim/zfcpdump.h>);
- *   ppc64  sim_fadump_run(), provided by sim/src/ppc64_*.c (weak: when it
- *          is not linked the backend answers RUN_ERROR "ppc64 fadump path
- *          not built").
+ *   ppc64  sim_fadump_run() (<sim/fadump.h>, sim/src/ppc64_*.c), called
+ *          directly, so linking sim_backend_run pulls the ppc64 path in.
  *
  * Outputs: run_dir/dump.img (the dump LUN's contents up to the image
  * size / bytes written; written only by a capture step), res->truth (the
@@ -33,10 +32,6 @@
 int sim_backend_run(const struct scenario *s, const char *run_dir, FILE *log,
                     struct run_result *res, char *errbuf, size_t errlen);
 
-/* ppc64 fadump path (sim/src/ppc64_*.c, another module). */
-int sim_fadump_run(const struct scenario *s, const char *run_dir, FILE *log,
-                   struct run_result *res, char *errbuf, size_t errlen)
-    __attribute__((weak));
 
 /* ---- helpers shared by the s390x and ppc64 paths --------------------------- */
 
@@ -57,9 +52,31 @@ int sim_step_set_regs(struct sim_machine *m, const struct scn_item *it,
 void sim_step_run(struct sim_machine *m, const struct scn_item *it, bool churn);
 
 /*
+ * The footprint a freshly booted dump/capture kernel leaves in [base,
+ * base + len): the first 4 KiB of every 64 KiB (SIM_FOOTPRINT_STRIDE) get
+ * the seeded pattern.  Spread over the whole range, so a dump path that
+ * reads this memory instead of its preserved copy is caught anywhere in it,
+ * while a 32 MiB footprint stays 2 MiB of data (planted pages do not
+ * compress; a second dump after a capture carries them into its golden).
+ * 0, or -1 when the range is outside memory.
+ */
+#define SIM_FOOTPRINT_STRIDE 0x10000u
+int sim_plant_footprint(struct sim_machine *m, uint64_t base, uint64_t len, uint64_t seed);
+
+/*
+ * Copy machine memory [src, src + len) (page aligned) into dst, the
+ * zero-filled, lazily allocated data of d at physical address paddr:
+ * allocated non-zero pages are copied, everything else is marked known zero
+ * in d (df_dump_mark_zero) and never touched.  0, or -1 on a bad range or
+ * allocation failure.
+ */
+int sim_copy_sparse(struct sim_machine *m, uint64_t src, uint64_t len, struct df_dump *d,
+                    uint64_t paddr, uint8_t *dst);
+
+/*
  * A struct df_dump copy of the machine at this instant: one chunk
- * [0, memory), every online CPU (CPU `first` first, then by index), the
- * given arch.  NULL + errbuf on allocation failure.
+ * [0, memory) (never-written pages marked known zero), every online CPU
+ * (CPU `first` first, then by index), the given arch.  NULL + errbuf on allocation failure.
  */
 struct df_dump *sim_snapshot_dump(struct sim_machine *m, unsigned first,
                                   char *errbuf, size_t errlen);

@@ -56,7 +56,8 @@
 #define SIM_FADUMP_FDM_ADDR       0x01000000ull
 /* Where the capture kernel's flattened DT holds the ibm,kernel-dump copy. */
 #define SIM_FADUMP_FDM_ACTIVE_ADDR 0x01100000ull
-/* Second kernel's footprint in boot memory: kernel image + initrd + data. */
+/* Second kernel's footprint in boot memory: kernel image + initrd + data
+ * (planted sparsely, see sim_plant_footprint in <sim/backend.h>). */
 #define SIM_FADUMP_FOOTPRINT      0x02000000ull
 /* sizeof(struct rtas_fadump_mem_struct) in 6.1: header + 3 sections. */
 #define SIM_FADUMP_FDM_BYTES      160u

@@ -15,9 +15,10 @@
  *   5. memory below the HSA size one page per SDIAS store-data request
  *      (block = page + 2, memcpy_hsa_iter), memory above read directly
  *      (memcpy_real_iter); VMCOREINFO through the pointer at 0xe0c;
- *   6. build the dump (struct df_dump) and write it as ELF (/proc/vmcore
- *      layout) or s390 stand-alone format onto the FCP LUN in chunks,
- *      SYNCHRONIZE CACHE; any FCP error stops the copy and the dump is
+ *   6. build the dump (struct df_dump; pages read as zero are marked known
+ *      zero, not stored) and write it as ELF (/proc/vmcore layout) or s390
+ *      stand-alone format onto the FCP LUN in chunks, encoded on the fly
+ *      (df_write_stream: no whole-image buffer), SYNCHRONIZE CACHE; any FCP error stops the copy and the dump is
  *      reported INCOMPLETE with the reason and the byte count;
  *   7. release the HSA (DIAG 308 subcode 2).
  *
