@@ -6,6 +6,8 @@
 #   make demo         one crash scenario per working platform, with its report
 #   make coverage     lcov HTML of the project's own code
 #   make bench        benchmarks, printed as ratios to in-run baselines
+#   make fuzz         libFuzzer targets (fuzz/), FUZZ_SECONDS each (default 60)
+#   make check-asan   unit tests + sim scenarios under ASan/UBSan/LSan (build-asan)
 #   make clean
 #
 # Every target that needs Debian packages calls ci/setup first (idempotent).
@@ -14,7 +16,7 @@ B        ?= build
 CC       ?= gcc
 OPT      ?= -O2
 CFLAGS   ?= $(OPT) -g
-CFLAGS   += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wno-unused-parameter \
+override CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wno-unused-parameter \
             -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Werror=implicit-function-declaration \
             -MMD -MP
 CPPFLAGS += -Icommon/include -Icommon/testhost
@@ -127,7 +129,15 @@ bench: setup-quick
 	@$(MAKE) --no-print-directory build-all
 	@ci/run-bench $(BENCHES)
 
+FUZZ_SECONDS ?= 60
+.PHONY: fuzz check-asan
+fuzz: setup-quick
+	@B=$(B) ci/run-fuzz $(FUZZ_SECONDS)
+
+check-asan: setup-quick
+	@ci/check-asan
+
 clean:
-	rm -rf $(B) build-cov
+	rm -rf $(B) build-cov build-asan
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
