@@ -105,6 +105,7 @@ check: setup-quick
 	@$(PHASE) build $(MAKE) --no-print-directory build-all
 	@$(PHASE) unit $(MAKE) --no-print-directory unit
 	@$(PHASE) sim $(MAKE) --no-print-directory sim-scenarios
+	@$(PHASE) asan ci/check-asan
 	@$(PHASE) real $(MAKE) --no-print-directory real-scenarios
 
 demo: setup-quick
