@@ -7,3 +7,4 @@ BENCH_LDLIBS   := -lelf -lz -lzstd -lxxhash
 $(eval $(call add_tool,bench-zfcpdump,bench/bench_zfcpdump.c bench/bench_util.c,$(BENCH_SIM_LIBS),$(BENCH_LDLIBS)))
 $(eval $(call add_tool,bench-golden,bench/bench_golden.c bench/bench_util.c,harness dumpfmt,$(BENCH_LDLIBS)))
 BENCHES += $(B)/bin/bench-zfcpdump $(B)/bin/bench-golden
+BENCHES += bench/bench-x86-kdump.sh
