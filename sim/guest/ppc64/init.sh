@@ -1,0 +1,80 @@
+#!/bin/busybox sh
+# dumpbench ppc64 smoke initramfs /init (busybox-static, ppc64el).
+#
+# Boot without a waiting dump: report fadump state, print "DUMPBENCH: ready"
+# and obey one console command:
+#   crash     echo c > /proc/sysrq-trigger (panic -> ibm,os-term -> dump)
+#   hang      busy-loop in user space; the host then sends the monitor
+#             command "nmi" (system reset interrupt -> crash_fadump -> dump)
+#   quit      poweroff
+# Boot with a waiting dump (/proc/vmcore present): print the firmware
+# result, hash the first DB_HASH_MB MiB of the crashed kernel's memory
+# through /proc/vmcore (PT_LOAD with p_paddr 0), release the dump
+# (INVALIDATE), register again (REGISTER must succeed after INVALIDATE) and
+# reboot (machine_shutdown UNREGISTERs).
+/bin/busybox mkdir -p /proc /sys /dev /tmp /bin /sbin /usr/bin /usr/sbin
+/bin/busybox --install -s
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t devtmpfs dev /dev 2>/dev/null
+mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+
+say() { echo "DUMPBENCH: $*"; }
+fa=/sys/kernel/fadump
+hash_mb=$(sed -n 's/.*dbhash=\([0-9]*\).*/\1/p' /proc/cmdline)
+[ -n "$hash_mb" ] || hash_mb=64
+
+# 8-byte little-endian field of /proc/vmcore at byte offset $1, as decimal.
+le64() {
+    od -A n -t x8 -j "$1" -N 8 /proc/vmcore | tr -d ' \n' | { read -r h; echo $((0x$h)); }
+}
+le16() {
+    od -A n -t x2 -j "$1" -N 2 /proc/vmcore | tr -d ' \n' | { read -r h; echo $((0x$h)); }
+}
+
+say "boot enabled=$(cat $fa/enabled) registered=$(cat $fa/registered) mem_reserved=$(cat $fa/mem_reserved)"
+if [ -e /proc/vmcore ]; then
+    say "vmcore present size=$(stat -c %s /proc/vmcore)"
+    kd=/proc/device-tree/rtas/ibm,kernel-dump
+    [ -e $kd ] && say "ibm,kernel-dump $(od -A n -t x1 -N 8 $kd | tr -s ' ')"
+    cat /sys/kernel/debug/powerpc/fadump_region 2>/dev/null | sed 's/^/DUMPBENCH: region /'
+    phoff=$(le64 32); phnum=$(le16 56); i=0
+    while [ $i -lt "$phnum" ]; do
+        ph=$((phoff + i * 56))
+        type=$(od -A n -t x4 -j $ph -N 4 /proc/vmcore | tr -d ' ')
+        paddr=$(le64 $((ph + 24)))
+        if [ "$type" = 00000004 ]; then
+            off=$(le64 $((ph + 8))); fsz=$(le64 $((ph + 32)))
+            say "pt_note offset=$off filesz=$fsz"
+            od -A n -t x1 -v -j "$off" -N "$fsz" /proc/vmcore | sed 's/^/DUMPBENCH: note/'
+        fi
+        if [ "$type" = 00000001 ] && [ "$paddr" = 0 ]; then
+            off=$(le64 $((ph + 8))); fsz=$(le64 $((ph + 32)))
+            say "pt_load paddr=0 offset=$off filesz=$fsz"
+            t0=$(date +%s)
+            # offset is page aligned (lx61:…/rtas-fadump.c PAGE_ALIGN)
+            sum=$(dd if=/proc/vmcore bs=4096 skip=$((off / 4096)) count=$((hash_mb * 256)) 2>/dev/null | md5sum | cut -d' ' -f1)
+            say "md5 first ${hash_mb}MiB $sum ($(( $(date +%s) - t0 )) s)"
+        fi
+        i=$((i + 1))
+    done
+    if echo 1 > $fa/release_mem; then say "release_mem ok"; else say "release_mem failed"; fi
+    [ -e /proc/vmcore ] && say "vmcore still present" || say "vmcore gone"
+    say "after release registered=$(cat $fa/registered)"
+    if echo 1 > $fa/registered; then say "reregister ok"; else say "reregister failed"; fi
+    say "registered=$(cat $fa/registered)"
+    say "rebooting"
+    sync
+    reboot -f
+fi
+
+say "ready"
+while read -r cmd; do
+    case "$cmd" in
+    crash) say "crashing"; echo c > /proc/sysrq-trigger ;;
+    hang) say "hanging"; while :; do :; done ;;
+    quit) say "poweroff"; poweroff -f ;;
+    *) ;;
+    esac
+done
+sleep 1000000

@@ -1,0 +1,223 @@
+/*
+ * dumpbench: bare-metal s390x guest feeding malformed SCCBs and IPL blocks
+ * to the patched QEMU (sim/qemu/smoke-s390x.sh garbage).
+ *
+ * Each test stores one 32-bit result word at absolute 0x4000 + 4 * n:
+ * (program-interruption code << 16) | response/return code.  A program
+ * check is caught by a program-new PSW that records the code at 0x380 and
+ * returns to the next instruction.  The word count goes to 0x3ffc, then the
+ * CPU loads a disabled-wait PSW with address 0xfff000 (QEMU: shutdown);
+ * the script runs QEMU with -action shutdown=pause and reads the words
+ * with HMP xp.  Built freestanding: s390x-linux-gnu-gcc -ffreestanding
+ * -nostdlib -static -Wl,-Ttext=0x20000 (entry 0x20000, not 0x10000, so
+ * QEMU does not patch a Linux command line into it).
+ */
+#include <stdint.h>
+
+#define PGM_CODE    ((volatile uint16_t *)0x380)
+#define RESULTS     ((volatile uint32_t *)0x4000)
+#define NRESULTS    ((volatile uint32_t *)0x3ffc)
+#define SCCB        ((volatile uint8_t *)0x6000)
+#define IPLB        ((volatile uint8_t *)0x8000)
+
+#define CMD_READ_SCP_INFO   0x00020001u
+#define CMD_WRITE_EVENT     0x00760005u
+
+static unsigned n;
+
+void main_test(void);
+
+__asm__(
+    ".section .text.start,\"ax\"\n"
+    ".globl _start\n"
+    "_start:\n"
+    "   larl %r15,stack_top\n"
+    "   aghi %r15,-160\n"
+    /* program-new PSW: 64-bit, disabled, -> pgm_handler */
+    "   larl %r1,pgm_new_psw\n"
+    "   mvc 0x1d0(16,%r0),0(%r1)\n"
+    "   brasl %r14,main_test\n"
+    "   larl %r1,wait_psw\n"
+    "   lpswe 0(%r1)\n"
+    "pgm_handler:\n"
+    "   mvc 0x380(2,%r0),0x8e(%r0)\n"
+    "   lpswe 0x150\n"
+    ".align 8\n"
+    "pgm_new_psw: .quad 0x0000000180000000, pgm_handler\n"
+    "wait_psw:    .quad 0x0002000180000000, 0xfff000\n"
+    ".section .bss\n"
+    ".align 16\n"
+    ".space 16384\n"
+    "stack_top:\n"
+    ".previous\n");
+
+static void put(uint32_t v)
+{
+    RESULTS[n++] = v;
+    *NRESULTS = n;
+}
+
+static void zero(volatile uint8_t *p, unsigned len)
+{
+    for (unsigned i = 0; i < len; i++) {
+        p[i] = 0;
+    }
+}
+
+static void st16(volatile uint8_t *p, uint16_t v)
+{
+    p[0] = v >> 8;
+    p[1] = v;
+}
+
+static void st32(volatile uint8_t *p, uint32_t v)
+{
+    st16(p, v >> 16);
+    st16(p + 2, v);
+}
+
+static void st64(volatile uint8_t *p, uint64_t v)
+{
+    st32(p, v >> 32);
+    st32(p + 4, v);
+}
+
+static uint16_t ld16(volatile uint8_t *p)
+{
+    return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static uint32_t servc(uint32_t cmd, uint64_t sccb)
+{
+    *PGM_CODE = 0;
+    __asm__ volatile(".insn rre,0xb2200000,%0,%1"
+                     : : "d"(cmd), "a"(sccb) : "cc", "memory");
+    if (*PGM_CODE) {
+        return (uint32_t)*PGM_CODE << 16;
+    }
+    return ld16((volatile uint8_t *)sccb + 6);
+}
+
+static uint32_t diag308(uint64_t subcode, uint64_t addr)
+{
+    register uint64_t r2 __asm__("2") = addr;
+    register uint64_t r3 __asm__("3") = 0xdeadu;
+    register uint64_t r4 __asm__("4") = subcode;
+
+    *PGM_CODE = 0;
+    __asm__ volatile("diag %0,%2,0x308"
+                     : "+d"(r2), "+d"(r3) : "d"(r4) : "cc", "memory");
+    if (*PGM_CODE) {
+        return (uint32_t)*PGM_CODE << 16;
+    }
+    return (uint32_t)r3;
+}
+
+/* DIAG 308 with an odd R1 (specification exception). */
+static uint32_t diag308_odd(uint64_t subcode)
+{
+    register uint64_t r3 __asm__("3") = 0x8000;
+    register uint64_t r4 __asm__("4") = subcode;
+
+    *PGM_CODE = 0;
+    __asm__ volatile("diag %0,%1,0x308" : "+d"(r3) : "d"(r4) : "cc", "memory");
+    return (uint32_t)*PGM_CODE << 16;
+}
+
+/* SCCB: header (len) + one SDIAS event buffer of `evlen` bytes. */
+static void sdias_sccb(uint16_t len, uint16_t evlen, uint8_t qual)
+{
+    zero(SCCB, 4096);
+    st16(SCCB, len);
+    st16(SCCB + 8, evlen);
+    SCCB[10] = 0x1c;
+    SCCB[14] = qual;
+    st32(SCCB + 24, 4712);
+    SCCB[30] = 1;               /* asa_size 64 */
+    st16(SCCB + 66, 1);         /* dbs */
+}
+
+static void fcp_iplb(uint32_t len, uint8_t version, uint8_t pbt, uint8_t opt)
+{
+    zero(IPLB, 4096);
+    st32(IPLB, len);
+    IPLB[7] = version;
+    st32(IPLB + 8, 636);
+    IPLB[12] = pbt;
+    IPLB[328] = opt;
+    st16(IPLB + 334, 2);
+}
+
+void main_test(void)
+{
+    /* 0: SDIAS evbuf length 5 (< header) -> 0x73f0 */
+    sdias_sccb(68, 5, 1);
+    put(servc(CMD_WRITE_EVENT, 0x6000));
+    /* 1: evbuf longer than the SCCB -> 0x73f0 */
+    sdias_sccb(68, 200, 1);
+    put(servc(CMD_WRITE_EVENT, 0x6000));
+    /* 2: SDIAS evbuf of 40 bytes (< 60) -> 0x72f0 */
+    sdias_sccb(48, 40, 1);
+    put(servc(CMD_WRITE_EVENT, 0x6000));
+    /* 3: valid size query, no HSA yet -> 0x0020, status 3, flags 0x80 */
+    sdias_sccb(68, 60, 1);
+    put(servc(CMD_WRITE_EVENT, 0x6000) | (uint32_t)SCCB[31] << 8);
+    put(SCCB[11]);
+    /* 5: store data, fbn/blk_cnt 0xffffffff -> 0x0020, status 3 */
+    sdias_sccb(68, 60, 0);
+    st32(SCCB + 36, 0xffffffffu);
+    st32(SCCB + 52, 0xffffffffu);
+    st64(SCCB + 40, 0x7000);
+    put(servc(CMD_WRITE_EVENT, 0x6000) | (uint32_t)SCCB[31] << 8);
+    /* 6: event qualifier 7 -> 0x40f0 */
+    sdias_sccb(68, 60, 7);
+    put(servc(CMD_WRITE_EVENT, 0x6000));
+    /* 7: SCCB in the first 8 KiB -> specification (6) */
+    put(servc(CMD_WRITE_EVENT, 0x1000));
+    /* 8: SCCB not doubleword aligned -> specification */
+    put(servc(CMD_WRITE_EVENT, 0x6004));
+    /* 9: SCCB beyond memory (128 MiB guest) -> addressing (5) */
+    put(servc(CMD_WRITE_EVENT, 0x10000000));
+    /* 10: SCCB length 0xffff crossing 4 KiB -> 0x0100 */
+    sdias_sccb(0xffff, 60, 1);
+    put(servc(CMD_WRITE_EVENT, 0x6000));
+    /* 11: DIAG 308/5 IPLB length 0 -> 0x0402 */
+    fcp_iplb(0, 0, 0, 0x20);
+    put(diag308(5, 0x8000));
+    /* 12: length 5000 -> 0x0402 */
+    fcp_iplb(5000, 0, 0, 0x20);
+    put(diag308(5, 0x8000));
+    /* 13: version 1 -> 0x0402 */
+    fcp_iplb(644, 1, 0, 0x20);
+    put(diag308(5, 0x8000));
+    /* 14: pbt 7 -> 0x0402 */
+    fcp_iplb(644, 0, 7, 0x20);
+    put(diag308(5, 0x8000));
+    /* 15: SET address not page aligned -> specification */
+    put(diag308(5, 0x8004));
+    /* 16: STORE with nothing stored -> 0x0102 */
+    put(diag308(6, 0x9000));
+    /* 17: dump without a dump IPLB -> 0x0102 */
+    put(diag308(4, 0));
+    /* 18: release HSA while running -> 0x0001 */
+    put(diag308(2, 0));
+    /* 19: bits above the EI flag -> specification */
+    put(diag308(0x20004, 0));
+    /* 20: odd R1 -> specification */
+    put(diag308_odd(4));
+    /* 21: FCP IPL (opt 0x10) block accepted -> 0x0001 */
+    fcp_iplb(644, 0, 0, 0x10);
+    put(diag308(5, 0x8000));
+    /* 22: and stored back -> 0x0001, length word 644 */
+    zero((volatile uint8_t *)0x9000, 4096);
+    put(diag308(6, 0x9000));
+    put(ld16((volatile uint8_t *)0x9002));
+    /* 24: Read SCP Info: rc, byte 91, hsa_size (bytes 112-115) */
+    zero(SCCB, 4096);
+    st16(SCCB, 4096);
+    put(servc(CMD_READ_SCP_INFO, 0x6000));
+    put(SCCB[91]);
+    put(ld16(SCCB + 114));
+    /* 27: still alive */
+    put(0x600d);
+}
