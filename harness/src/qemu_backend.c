@@ -1088,6 +1088,10 @@ static void cleanup(struct qrun *r, bool keep_big)
 int qemu_backend_run(const struct scenario *s, const char *run_dir, FILE *log,
                      struct run_result *res, char *errbuf, size_t errlen)
 {
+    if (s->machine.arch == SCN_ARCH_S390X)
+        return qemu_s390x_run(s, run_dir, log, res, errbuf, errlen);
+    if (s->machine.arch == SCN_ARCH_PPC64)
+        return qemu_ppc64_run(s, run_dir, log, res, errbuf, errlen);
     struct qrun *r = calloc(1, sizeof *r);
     if (!r) {
         snprintf(errbuf, errlen, "out of memory");

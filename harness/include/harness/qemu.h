@@ -34,6 +34,14 @@
 int qemu_backend_run(const struct scenario *s, const char *run_dir, FILE *log,
                      struct run_result *res, char *errbuf, size_t errlen);
 
+/* Per-architecture backends behind `backend qemu` (dispatch on machine arch):
+ * s390x zfcpdump on the patched QEMU (harness/src/qemu_s390x.c), ppc64
+ * fadump on the patched QEMU (harness/src/qemu_ppc64.c).  Same contract. */
+int qemu_s390x_run(const struct scenario *s, const char *run_dir, FILE *log,
+                   struct run_result *res, char *errbuf, size_t errlen);
+int qemu_ppc64_run(const struct scenario *s, const char *run_dir, FILE *log,
+                   struct run_result *res, char *errbuf, size_t errlen);
+
 /* The seeded pattern shared with sim/guest/x86_64/plant.c: 64-bit word j
  * (0..511) of pattern page i. */
 uint64_t qemu_pattern_word(uint64_t seed, uint64_t page, unsigned j);
