@@ -89,25 +89,31 @@ unit: build-all
 
 sim-scenarios: build-all
 	@if [ -x $(B)/bin/dumpbench ] && ls scenarios/sim/*.scn >/dev/null 2>&1; then \
-	    $(B)/bin/dumpbench run --backend sim --golden-dir scenarios/golden scenarios/sim/*.scn; \
+	    $(B)/bin/dumpbench run --backend sim --golden-dir scenarios/golden --result $(B)/sim-result.json scenarios/sim/*.scn && \
+	    B=$(B) ci/check-shards $(B)/sim-result.json && \
+	    B=$(B) ci/regress-demo out/runs; \
 	else echo "# sim scenarios: none yet"; fi
 
-# x86_64 kdump, then the patched-firmware paths (s390x zfcpdump, ppc64
-# fadump: these build the patched QEMU and the kernels into the cache).
-# All three run even when one fails; the phase fails if any failed.
+# x86_64 kdump (direct QMP, then three of its scenarios on the libvirt
+# backend), then the patched-firmware paths (s390x zfcpdump, ppc64 fadump:
+# these build the patched QEMU and the kernels into the cache).  All run
+# even when one fails; the phase fails if any failed.
 real-scenarios: build-all
-	@rc=0; ci/real-scenarios || rc=1; ci/real-s390x || rc=1; ci/real-ppc64 || rc=1; exit $$rc
+	@rc=0; ci/real-scenarios || rc=1; ci/real-libvirt || rc=1; ci/real-s390x || rc=1; ci/real-ppc64 || rc=1; exit $$rc
 
 check-quick: setup-quick
 	@$(PHASE) build $(MAKE) --no-print-directory build-all
 	@$(PHASE) unit $(MAKE) --no-print-directory unit
 	@$(PHASE) sim $(MAKE) --no-print-directory sim-scenarios
+	@$(PHASE) faults env FAULT_MATRIX_REAL=0 $(MAKE) --no-print-directory fault-matrix
 
 check: setup-quick
 	@$(PHASE) setup $(SETUP) check
 	@$(PHASE) build $(MAKE) --no-print-directory build-all
 	@$(PHASE) unit $(MAKE) --no-print-directory unit
 	@$(PHASE) sim $(MAKE) --no-print-directory sim-scenarios
+	@$(PHASE) faults env FAULT_MATRIX_REAL=0 $(MAKE) --no-print-directory fault-matrix
+	@$(PHASE) reports sh -c '$(SETUP) html >/dev/null 2>&1 || echo "# ci/setup html failed: the DOM check will say SKIPPED"; B=$(B) ci/check-html-report'
 	@$(PHASE) asan ci/check-asan
 	@$(PHASE) real $(MAKE) --no-print-directory real-scenarios
 
@@ -132,6 +138,12 @@ coverage: setup-quick
 bench: setup-quick
 	@$(MAKE) --no-print-directory build-all
 	@ci/run-bench $(BENCHES)
+
+# Fault matrix (ci/fault-matrix): scenarios/faults on the sim, plus the
+# real-kernel `step fault` scenarios (FAULT_MATRIX_REAL=0: listed SKIPPED).
+.PHONY: fault-matrix
+fault-matrix: build-all
+	@B=$(B) ci/fault-matrix
 
 FUZZ_SECONDS ?= 60
 .PHONY: fuzz check-asan

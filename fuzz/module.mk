@@ -40,10 +40,20 @@ $(eval $(call add_fuzz,sclp_diag308,fuzz/fuzz_sclp_diag308.c,$(FUZZ_SCLP_SRCS),)
 $(eval $(call add_fuzz,s390dump,fuzz/fuzz_s390dump.c,$(FUZZ_SCLP_SRCS),))
 $(eval $(call add_fuzz,fcp_scsi,fuzz/fuzz_fcp_scsi.c fuzz/fuzz_fcp_common.c,$(FUZZ_FCP_SRCS),))
 $(eval $(call add_fuzz,fcp_cmnd,fuzz/fuzz_fcp_cmnd.c fuzz/fuzz_fcp_common.c,$(FUZZ_FCP_SRCS),))
+$(eval $(call add_fuzz,fcp_fsf,fuzz/fuzz_fcp_fsf.c,$(FUZZ_FCP_SRCS),))
 $(eval $(call add_fuzz,phyp_register,fuzz/fuzz_phyp_register.c,$(FUZZ_PHYP_SRCS),))
 $(eval $(call add_fuzz,phyp_regsave,fuzz/fuzz_phyp_regsave.c,$(FUZZ_PHYP_SRCS),))
 $(eval $(call add_fuzz,scenario,fuzz/fuzz_scenario.c,harness/src/scenario.c,))
 $(eval $(call add_fuzz,dumpfmt,fuzz/fuzz_dumpfmt.c,$(FUZZ_DUMPFMT_SRCS),-lz -lzstd))
+# Added for issue 11's audit of guest-facing entry points and readers:
+# SIGP orders / DIAG 308 from registers, RTAS argument arrays, the FSF
+# handle sequence, the real-kernel oracles' ELF reader, golden manifests.
+$(eval $(call add_fuzz,sclp_sigp,fuzz/fuzz_sclp_sigp.c,$(FUZZ_SCLP_SRCS),))
+$(eval $(call add_fuzz,phyp_rtas_call,fuzz/fuzz_phyp_rtas_call.c,$(FUZZ_PHYP_SRCS),))
+$(eval $(call add_fuzz,fcp_handles,fuzz/fuzz_fcp_handles.c,$(FUZZ_FCP_SRCS),))
+$(eval $(call add_fuzz,qemu_elf,fuzz/fuzz_qemu_elf.c,harness/src/qemu_elf.c,))
+$(eval $(call add_fuzz,golden_manifest,fuzz/fuzz_golden_manifest.c,harness/src/golden.c harness/src/util.c $(FUZZ_DUMPFMT_SRCS),-lz -lzstd -lxxhash))
+$(FUZZ_DIR)/obj/fuzz/fuzz_qemu_elf.o: CPPFLAGS += -Iharness/src
 
 .PHONY: fuzz-build
 fuzz-build: $(FUZZERS) $(B)/bin/fuzz-seedgen

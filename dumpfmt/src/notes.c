@@ -79,7 +79,7 @@ static int gen_s390_cpu(struct nbuf *b, const struct db_s390_cpu *c, int pid,
     uint8_t ctrs[S390_CTRS_SIZE], vlow[S390_VXRS_LOW_SIZE];
     uint8_t vhigh[S390_VXRS_HIGH_SIZE];
     db_st_be64(timer, c->cputm);
-    db_st_be64(todcmp, c->ckc);
+    db_st_be64(todcmp, c->ckc >> 8);   /* the save area's bits 0-55, as Linux copies them */
     db_st_be32(todpreg, c->todpreg);
     db_st_be32(prefix, c->prefix);
     for (int i = 0; i < 16; i++) {
@@ -314,7 +314,7 @@ static int decode_note(struct df_dump *d, struct df_note *n, bool be,
     }
     switch (n->type) {
     case DF_NT_S390_TIMER:   s->cputm = db_ld_be64(p); break;
-    case DF_NT_S390_TODCMP:  s->ckc = db_ld_be64(p); break;
+    case DF_NT_S390_TODCMP:  s->ckc = db_ld_be64(p) << 8; break;
     case DF_NT_S390_TODPREG: s->todpreg = db_ld_be32(p); break;
     case DF_NT_S390_PREFIX:  s->prefix = db_ld_be32(p); break;
     case DF_NT_S390_CTRS:

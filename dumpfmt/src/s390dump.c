@@ -30,7 +30,7 @@ static void sa_decode(const uint8_t *sa, struct db_s390_cpu *c)
     c->fpc = db_ld_be32(sa + SA(LC_FPC));
     c->todpreg = db_ld_be32(sa + SA(LC_TODPREG));
     c->cputm = db_ld_be64(sa + SA(LC_CPUTM));
-    c->ckc = db_ld_be64(sa + SA(LC_CKC));
+    c->ckc = db_ld_be64(sa + SA(LC_CKC)) << 8;   /* bits 0-55 stored */
 }
 
 static void sa_encode(uint8_t *sa, const struct db_s390_cpu *c)
@@ -47,7 +47,7 @@ static void sa_encode(uint8_t *sa, const struct db_s390_cpu *c)
     db_st_be32(sa + SA(LC_FPC), c->fpc);
     db_st_be32(sa + SA(LC_TODPREG), c->todpreg);
     db_st_be64(sa + SA(LC_CPUTM), c->cputm);
-    db_st_be64(sa + SA(LC_CKC), c->ckc);
+    db_st_be64(sa + SA(LC_CKC), c->ckc >> 8);
 }
 
 int df__read_s390(const char *path, const uint8_t *buf, size_t len,

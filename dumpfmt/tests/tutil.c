@@ -117,7 +117,7 @@ void tu_fill_s390_cpu(struct db_s390_cpu *c, unsigned n)
     c->prefix = 0x8000u + 0x4000u * n;
     c->todpreg = 0x1234u + n;
     c->cputm = 0x7fff000000000000ull | n;
-    c->ckc = 0xd000000000000000ull | n;
+    c->ckc = 0xd000000000000000ull | (uint64_t)n << 8;   /* bits 0-55: all a dump keeps */
     c->online = true;
     c->stopped = true;
     c->address = (uint16_t)n;

@@ -58,5 +58,7 @@ int register_state_suite(void);
 int register_scsi_suite(void);
 int register_fault_suite(void);
 int register_file_suite(void);
+int register_qdio_suite(void);
+int register_fsf_suite(void);
 
 #endif

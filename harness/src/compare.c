@@ -52,6 +52,34 @@ static void diff(struct cmp_result *r, const char *fmt, ...)
     va_end(ap);
 }
 
+/*
+ * Structured first difference: call only while !r->differ (the record
+ * belongs to the message diff() is about to set).  e/a hold the bytes of
+ * [start, end) of each side; the window is the 16-byte-aligned line around
+ * `at`, clipped to [start, end).
+ */
+static void diff_record(struct cmp_result *r, const char *kind, uint64_t at, const char *field,
+                        const uint8_t *e, const uint8_t *a, uint64_t start, uint64_t end)
+{
+    struct cmp_diff *d = &r->first_diff;
+    memset(d, 0, sizeof(*d));
+    d->valid = true;
+    snprintf(d->kind, sizeof(d->kind), "%s", kind);
+    snprintf(d->field, sizeof(d->field), "%s", field ? field : "");
+    d->addr = at;
+    uint64_t base = at & ~(uint64_t)(CMP_DIFF_BYTES - 1);
+    if (base < start)
+        base = start;
+    uint64_t n = end - base < CMP_DIFF_BYTES ? end - base : CMP_DIFF_BYTES;
+    d->base = base;
+    d->len = (uint32_t)n;
+    d->mark = (uint32_t)(at - base);
+    if (e)
+        memcpy(d->exp, e + (base - start), (size_t)n);
+    if (a)
+        memcpy(d->act, a + (base - start), (size_t)n);
+}
+
 /* ---- note names ---------------------------------------------------------- */
 
 struct note_name {
@@ -225,6 +253,23 @@ static void cmp_cpu(const struct df_dump *e, const struct df_cpu *ec, int epos,
             if (ev != av) {
                 char rn[32], tb[32];
                 reg_name(rd, i, rn, sizeof(rn));
+                if (!r->differ) {
+                    /* the value, most significant byte first */
+                    uint8_t eb_[8], ab_[8];
+                    for (unsigned k = 0; k < rd->width; k++) {
+                        eb_[k] = (uint8_t)(ev >> (8 * (rd->width - 1 - k)));
+                        ab_[k] = (uint8_t)(av >> (8 * (rd->width - 1 - k)));
+                    }
+                    unsigned m = 0;
+                    while (eb_[m] == ab_[m])
+                        m++;
+                    char field[160];
+                    snprintf(field, sizeof(field), "%s cpu %d %s",
+                             cmp_note_type_name("CORE", rd->note, tb, sizeof(tb)), apos, rn);
+                    diff_record(r, "register", m, field, eb_, ab_, 0, rd->width);
+                    r->first_diff.mark = m;
+                    r->first_diff.base = 0;
+                }
                 diff(r, "%s cpu %d %s: expected 0x%" PRIx64 " got 0x%" PRIx64,
                      cmp_note_type_name("CORE", rd->note, tb, sizeof(tb)), apos, rn, ev, av);
             }
@@ -324,6 +369,9 @@ static void cmp_note_bytes(const struct df_dump *e, const struct df_dump *a, str
             k++;
         char el[96];
         note_label(en, el, sizeof(el));
+        char field[160];
+        snprintf(field, sizeof(field), "note %zu (%s) desc +0x%" PRIx32, i, el, k);
+        diff_record(r, "note", k, field, en->desc, an->desc, 0, len);
         diff(r, "note %zu (%s) desc byte 0x%" PRIx32 ": expected 0x%02x got 0x%02x",
              i, el, k, en->desc[k], an->desc[k]);
     }
@@ -394,6 +442,8 @@ struct page_acc {
     bool differ;
     uint64_t off;           /* first differing byte offset within page */
     uint8_t eb, ab;
+    uint64_t ctx_start, ctx_end;                  /* bytes kept around the difference */
+    uint8_t ce[CMP_DIFF_BYTES], ca[CMP_DIFF_BYTES];
 };
 
 struct walk_ctx {
@@ -437,6 +487,12 @@ static void page_flush(struct walk_ctx *w, struct page_acc *p)
         r->pages_compared++;
         if (bad) {
             r->pages_differ++;
+            if (p->differ && !r->differ) {
+                char field[64];
+                snprintf(field, sizeof(field), "page 0x%" PRIx64 " +0x%" PRIx64, p->page, p->off);
+                diff_record(r, "page", p->page + p->off, field, p->ce, p->ca, p->ctx_start,
+                            p->ctx_end);
+            }
             if (p->differ)
                 diff(r, "page 0x%" PRIx64 " byte 0x%" PRIx64 ": expected 0x%02x got 0x%02x",
                      p->page, p->off, p->eb, p->ab);
@@ -473,6 +529,15 @@ static void segment(struct walk_ctx *w, struct page_acc *p, uint64_t start, uint
         p->off = start + k - page;
         p->eb = ed[k];
         p->ab = ad[k];
+        /* keep the aligned 16-byte line around it (inside this segment) */
+        uint64_t at = start + k, cs = at & ~(uint64_t)(CMP_DIFF_BYTES - 1);
+        if (cs < start)
+            cs = start;
+        uint64_t ce = end - cs < CMP_DIFF_BYTES ? end : cs + CMP_DIFF_BYTES;
+        p->ctx_start = cs;
+        p->ctx_end = ce;
+        memcpy(p->ce, ed + (cs - start), (size_t)(ce - cs));
+        memcpy(p->ca, ad + (cs - start), (size_t)(ce - cs));
     }
 }
 
@@ -695,11 +760,54 @@ static void describe_note(int fd, bool be, uint64_t seg, uint64_t segsz, uint64_
     snprintf(out, len, "PT_NOTE segment +0x%" PRIx64, off - seg);
 }
 
+/*
+ * s390 stand-alone dump header fields (s390-tools zdump/df_s390.h struct
+ * df_s390_hdr; offsets as in dumpfmt/src/abi_s390dump.h).
+ */
+static const struct {
+    unsigned off, len;
+    const char *name;
+} s390d_fields[] = {
+    { 0x000, 8, "magic" }, { 0x008, 4, "version" }, { 0x00c, 4, "hdr_size" },
+    { 0x010, 4, "dump_level" }, { 0x014, 4, "page_size" }, { 0x018, 8, "mem_size" },
+    { 0x020, 8, "mem_start" }, { 0x028, 8, "mem_end" }, { 0x030, 4, "num_pages" },
+    { 0x038, 8, "tod" }, { 0x040, 8, "cpu_id" }, { 0x048, 4, "arch" },
+    { 0x04c, 4, "volnr" }, { 0x050, 4, "build_arch" }, { 0x054, 8, "mem_size_real" },
+    { 0x05c, 1, "mvdump" }, { 0x05d, 2, "cpu_cnt" }, { 0x05f, 2, "real_cpu_cnt" },
+};
+
+static bool describe_s390dump(const uint8_t *h, uint64_t off, char *out, size_t len)
+{
+    static const uint8_t magic[2][8] = {
+        { 0xa8, 0x19, 0x01, 0x73, 0x61, 0x8f, 0x23, 0xfd },
+        { 0xa8, 0x19, 0x01, 0x73, 0x61, 0x8f, 0x23, 0xfe },
+    };
+    if (memcmp(h, magic[0], 8) != 0 && memcmp(h, magic[1], 8) != 0)
+        return false;
+    if (off >= 0x1000) {
+        snprintf(out, len, "s390 dump memory at 0x%" PRIx64, off - 0x1000);
+        return true;
+    }
+    if (off >= 0x800) {
+        snprintf(out, len, "s390 dump header lc_vec[%" PRIu64 "]", (off - 0x800) / 4);
+        return true;
+    }
+    for (size_t i = 0; i < sizeof(s390d_fields) / sizeof(s390d_fields[0]); i++)
+        if (off >= s390d_fields[i].off && off < s390d_fields[i].off + s390d_fields[i].len) {
+            snprintf(out, len, "s390 dump header %s", s390d_fields[i].name);
+            return true;
+        }
+    snprintf(out, len, "s390 dump header +0x%" PRIx64, off);
+    return true;
+}
+
 /* Name the ELF structure that holds file offset `off` of the file open on fd. */
 static void describe_offset(int fd, uint64_t off, char *out, size_t len)
 {
     uint8_t eh[64];
     out[0] = '\0';
+    if (pread_full(fd, eh, sizeof(eh), 0) && describe_s390dump(eh, off, out, len))
+        return;
     if (!pread_full(fd, eh, sizeof(eh), 0) || memcmp(eh, "\177ELF", 4) != 0 || eh[4] != 2)
         return;
     bool be = eh[5] == 2;
@@ -780,6 +888,14 @@ static uint64_t next_hole(int fd, uint64_t pos, uint64_t size)
 
 int cmp_files(const char *expected, const char *actual, char *msg, size_t msglen)
 {
+    return cmp_files_diff(expected, actual, msg, msglen, NULL);
+}
+
+int cmp_files_diff(const char *expected, const char *actual, char *msg, size_t msglen,
+                   struct cmp_diff *d)
+{
+    if (d)
+        memset(d, 0, sizeof(*d));
     int fe = open(expected, O_RDONLY | O_CLOEXEC);
     if (fe < 0) {
         snprintf(msg, msglen, "%s: %s", expected, strerror(errno));
@@ -849,6 +965,14 @@ int cmp_files(const char *expected, const char *actual, char *msg, size_t msglen
                 k++;
             char where[160];
             describe_offset(fe, off + k, where, sizeof(where));
+            if (d) {
+                struct cmp_result *tmp = calloc(1, sizeof(*tmp));
+                if (tmp) {
+                    diff_record(tmp, "file", off + k, where, be_, ba, off, off + n);
+                    *d = tmp->first_diff;
+                    free(tmp);
+                }
+            }
             snprintf(msg, msglen, "file offset 0x%" PRIx64 " differs (expected 0x%02x got 0x%02x)%s%s",
                      off + k, be_[k], ba[k], where[0] ? " in " : "", where);
             rc = 1;

@@ -23,6 +23,7 @@
  * Every wait has a timeout; QEMU never outlives the run (qemu_proc.c).
  */
 #include <harness/qemu.h>
+#include <harness/report.h>
 
 #include "qemu_internal.h"
 
@@ -83,6 +84,7 @@ struct qrun {
     bool expect_panic;          /* "Kernel panic - not syncing" too (not for oops:
                                  * oops_end() calls crash_kexec() before panic()) */
     int64_t corrupt_paddr;      /* `step fault vmcore paddr=` or -1 */
+    const struct qemu_x86_hooks *hooks;  /* libvirt backend: dumps through libvirt */
     char err[512];
 };
 
@@ -381,7 +383,12 @@ static int step_hotplug_cpu(struct qrun *r, const struct scn_item *it)
     int before = count_online(r);
     if (before < 0)
         return -1;
-    for (int64_t k = 0; k < count; k++) {
+    if (r->hooks && r->hooks->add_vcpus) {
+        say(r, "hotplug %" PRId64 " vCPU(s) through %s", count, r->hooks->name);
+        if (r->hooks->add_vcpus(r->hooks->ctx, r->dir, (unsigned)count, r->err, sizeof r->err) != 0)
+            return -1;
+    }
+    for (int64_t k = 0; !(r->hooks && r->hooks->add_vcpus) && k < count; k++) {
         struct json_object *ret = NULL;
         if (qmp_exec(&r->q, "query-hotpluggable-cpus", NULL, &ret, 10000, r->err, sizeof r->err) != 0)
             return -1;
@@ -439,11 +446,21 @@ static int step_hotplug_mem(struct qrun *r, const struct scn_item *it)
     char mid[16], did[16];
     snprintf(mid, sizeof mid, "hpmem%u", (unsigned)r->ndimm);
     snprintf(did, sizeof did, "hpdimm%u", (unsigned)r->ndimm);
-    struct json_object *a = json_object_new_object();
+    struct json_object *a;
+    int rc;
+    if (r->hooks && r->hooks->attach_dimm) {
+        /* the DIMM's QEMU id comes back from the hook (libvirt: user alias "ua-...") */
+        if (r->hooks->attach_dimm(r->hooks->ctx, r->dir, size, did, sizeof did, r->err,
+                                  sizeof r->err) != 0)
+            return -1;
+        say(r, "DIMM %s (0x%" PRIx64 " bytes) attached through %s", did, size, r->hooks->name);
+        goto attached;
+    }
+    a = json_object_new_object();
     json_object_object_add(a, "qom-type", json_object_new_string("memory-backend-ram"));
     json_object_object_add(a, "id", json_object_new_string(mid));
     json_object_object_add(a, "size", json_object_new_int64((int64_t)size));
-    int rc = qmp_exec(&r->q, "object-add", a, NULL, 10000, r->err, sizeof r->err);
+    rc = qmp_exec(&r->q, "object-add", a, NULL, 10000, r->err, sizeof r->err);
     json_object_put(a);
     if (rc != 0)
         return -1;
@@ -455,6 +472,7 @@ static int step_hotplug_mem(struct qrun *r, const struct scn_item *it)
     json_object_put(a);
     if (rc != 0)
         return -1;
+attached:;
     struct json_object *ret = NULL;
     if (qmp_exec(&r->q, "query-memory-devices", NULL, &ret, 10000, r->err, sizeof r->err) != 0)
         return -1;
@@ -579,6 +597,10 @@ static int step_operator_dump(struct qrun *r)
     r->expect_text = "NMI";
     r->expect_panic = true;
     r->crashed = true;
+    if (r->hooks && r->hooks->inject_nmi) {
+        say(r, "inject NMI through %s", r->hooks->name);
+        return r->hooks->inject_nmi(r->hooks->ctx, r->dir, r->err, sizeof r->err);
+    }
     say(r, "QMP inject-nmi");
     return qmp_exec(&r->q, "inject-nmi", NULL, NULL, 10000, r->err, sizeof r->err);
 }
@@ -740,11 +762,14 @@ static int capture(struct qrun *r)
     json_object_object_add(a, "paging", json_object_new_boolean(0));
     json_object_object_add(a, "protocol", json_object_new_string(proto));
     double td = qnow();
-    int rc = qmp_exec(&r->q, "dump-guest-memory", a, NULL, 300000, r->err, sizeof r->err);
+    int rc = r->hooks && r->hooks->post_dump
+             ? r->hooks->post_dump(r->hooks->ctx, r->dir, post, r->err, sizeof r->err)
+             : qmp_exec(&r->q, "dump-guest-memory", a, NULL, 300000, r->err, sizeof r->err);
     json_object_put(a);
     if (rc != 0)
         return -1;
-    say(r, "dump-guest-memory after the capture in %.1f s", qnow() - td);
+    say(r, "%s after the capture in %.1f s", r->hooks && r->hooks->post_dump ?
+        r->hooks->post_dump_name : "dump-guest-memory", qnow() - td);
     qproc_send(&r->p, "sync; poweroff -f\n");
     for (int i = 0; i < 200 && !qproc_poll_exit(&r->p); i++)
         qproc_pump(&r->p, 100);
@@ -1038,6 +1063,8 @@ static void oracles(struct qrun *r, uint64_t vmsize, int kdump_rc)
         res->outcome = RUN_FAILED;
         snprintf(res->reason, sizeof res->reason, "oracle: %s", why);
         say(r, "FAILED: %s", why);
+        if (o->fail[0])     /* the failing bytes for the HTML report */
+            report_qemu_first_diff(&in, o, &res->first_diff);
     } else {
         res->outcome = RUN_COMPLETE;
         snprintf(res->reason, sizeof res->reason,
@@ -1092,6 +1119,13 @@ int qemu_backend_run(const struct scenario *s, const char *run_dir, FILE *log,
         return qemu_s390x_run(s, run_dir, log, res, errbuf, errlen);
     if (s->machine.arch == SCN_ARCH_PPC64)
         return qemu_ppc64_run(s, run_dir, log, res, errbuf, errlen);
+    return qemu_x86_run_with(NULL, NULL, s, run_dir, log, res, errbuf, errlen);
+}
+
+int qemu_x86_run_with(const char *emulator, const struct qemu_x86_hooks *hooks,
+                      const struct scenario *s, const char *run_dir,
+                      FILE *log, struct run_result *res, char *errbuf, size_t errlen)
+{
     struct qrun *r = calloc(1, sizeof *r);
     if (!r) {
         snprintf(errbuf, errlen, "out of memory");
@@ -1105,9 +1139,10 @@ int qemu_backend_run(const struct scenario *s, const char *run_dir, FILE *log,
     r->p.pid = -1;
     r->p.con_in = r->p.con_out = r->p.con_log = -1;
     r->corrupt_paddr = -1;
+    r->hooks = hooks;
     int ret = 0;
 
-    const char *qbin = getenv("DUMPBENCH_QEMU_X86_64");
+    const char *qbin = emulator ? emulator : getenv("DUMPBENCH_QEMU_X86_64");
     const char *skip = NULL;
     char skipbuf[700];
     if (s->machine.arch != SCN_ARCH_X86_64)

@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 void report_init(struct report *r, FILE *tap)
 {
@@ -25,11 +26,24 @@ void report_free(struct report *r)
     }
     free(r->cases);
     free(r->exempt);
+    for (size_t i = 0; i < r->nall; i++)
+        free(r->all[i]);
+    free(r->all);
     memset(r, 0, sizeof(*r));
+}
+
+/* A progress line being rewritten in place on a tty: clear it before other output. */
+static void progress_clear(struct report *r)
+{
+    if (r->progress && r->progress_tty && r->prog_n) {
+        fputs("\r\033[K", r->progress);
+        fflush(r->progress);
+    }
 }
 
 static void start(struct report *r)
 {
+    progress_clear(r);
     if (!r->started && r->tap)
         fprintf(r->tap, "TAP version 13\n");
     r->started = true;
@@ -96,6 +110,8 @@ int report_case(struct report *r, const char *name, const char *classname,
     c->diag = dup_or_null(diag && *diag ? diag : NULL);
     c->status = st;
     c->seconds = seconds;
+    c->d = r->pending;
+    memset(&r->pending, 0, sizeof(r->pending));
     if (!c->name || !c->classname) {
         free(c->name);
         free(c->classname);
@@ -135,6 +151,11 @@ void report_add_cmp(struct report *r, const char *scenario, const struct cmp_res
     r->pages_missing += c->pages_missing;
     r->pages_extra += c->pages_extra;
     r->regs_compared += c->regs_compared;
+    r->pending.pages_compared += c->pages_compared;
+    r->pending.pages_differ += c->pages_differ;
+    r->pending.pages_missing += c->pages_missing;
+    r->pending.pages_extra += c->pages_extra;
+    r->pending.regs_compared += c->regs_compared;
     if (!c->nexempt)
         return;
     struct report_exempt *ne = realloc(r->exempt, (r->nexempt + c->nexempt) * sizeof(*ne));
@@ -154,6 +175,12 @@ void report_add_cmp(struct report *r, const char *scenario, const struct cmp_res
 
 void report_add_phase(struct report *r, const char *name, double seconds)
 {
+    struct report_detail *d = &r->pending;
+    if (d->nphases < REPORT_CASE_PHASES) {
+        snprintf(d->phases[d->nphases].name, sizeof(d->phases[0].name), "%s", name);
+        d->phases[d->nphases].seconds = seconds;
+        d->nphases++;
+    }
     for (size_t i = 0; i < r->nphases; i++) {
         if (strcmp(r->phases[i].name, name) == 0) {
             r->phases[i].seconds += seconds;
@@ -165,6 +192,79 @@ void report_add_phase(struct report *r, const char *name, double seconds)
     snprintf(r->phases[r->nphases].name, sizeof(r->phases[0].name), "%s", name);
     r->phases[r->nphases].seconds = seconds;
     r->nphases++;
+}
+
+void report_set_run_dir(struct report *r, const char *run_dir)
+{
+    snprintf(r->pending.run_dir, sizeof(r->pending.run_dir), "%s", run_dir ? run_dir : "");
+}
+
+void report_set_diff(struct report *r, const char *expect, const struct cmp_diff *d)
+{
+    if (r->pending.has_diff || !d || !d->valid)
+        return;
+    r->pending.has_diff = true;
+    r->pending.diff = *d;
+    snprintf(r->pending.diff_expect, sizeof(r->pending.diff_expect), "%s", expect ? expect : "");
+}
+
+const char *report_status_name(enum report_status st)
+{
+    switch (st) {
+    case REPORT_PASS: return "PASS";
+    case REPORT_FAIL: return "FAIL";
+    case REPORT_SKIP: return "SKIP";
+    case REPORT_ERROR: return "ERROR";
+    }
+    return "?";
+}
+
+static double mono_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void progress_line(struct report *r, const char *what)
+{
+    if (!r->progress)
+        return;
+    FILE *f = r->progress;
+    if (r->progress_tty)
+        fputs("\r\033[K", f);
+    fprintf(f, "[%zu/%zu] ", r->prog_i, r->prog_n);
+    tap_text(f, r->prog_name, false);
+    fprintf(f, " %s %.1f s", what, mono_now() - r->prog_t0);
+    if (!r->progress_tty)
+        fputc('\n', f);
+    fflush(f);
+}
+
+void report_progress_start(struct report *r, size_t i, size_t n, const char *name)
+{
+    r->prog_i = i;
+    r->prog_n = n;
+    r->prog_t0 = mono_now();
+    snprintf(r->prog_name, sizeof(r->prog_name), "%s", name ? name : "?");
+    progress_line(r, "start");
+}
+
+void report_progress_phase(struct report *r, const char *phase)
+{
+    char what[64];
+    snprintf(what, sizeof(what), "%s done", phase ? phase : "?");
+    progress_line(r, what);
+}
+
+void report_progress_end(struct report *r, enum report_status st)
+{
+    progress_line(r, report_status_name(st));
+    /* on a tty the last case's line stays; end it before the summary */
+    if (r->progress && r->progress_tty && r->prog_i == r->prog_n) {
+        fputc('\n', r->progress);
+        fflush(r->progress);
+    }
 }
 
 int report_finish(struct report *r)

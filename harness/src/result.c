@@ -43,6 +43,8 @@ void run_result_add_phase(struct run_result *r, const char *name, double seconds
     struct run_phase *p = &r->phases[r->nphases++];
     snprintf(p->name, sizeof(p->name), "%s", name ? name : "");
     p->seconds = seconds;
+    if (r->on_phase)
+        r->on_phase(r->on_phase_ctx, p->name, seconds);
 }
 
 void run_result_add_exempt(struct run_result *r, uint64_t addr, uint64_t len,

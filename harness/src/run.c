@@ -6,14 +6,18 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <harness/compare.h>
 #include <harness/golden.h>
+#include <harness/profile.h>
+#include <harness/replay.h>
 
 #include "util.h"
 
@@ -25,7 +29,18 @@ struct eval {
     size_t firstlen;
     FILE *diag;
     bool failed;
+    struct report *rep;        /* gets the first differing bytes (may be NULL) */
 };
+
+/* Hand the structured first difference of a failed expectation to the report. */
+static void eval_diff(struct eval *ev, const struct scn_item *it, const struct cmp_diff *d)
+{
+    if (!ev->rep || !d || !d->valid)
+        return;
+    char what[48];
+    snprintf(what, sizeof(what), "%s (line %d)", scn_expect_name(it->kind), it->line);
+    report_set_diff(ev->rep, what, d);
+}
 
 static void verdict(struct eval *ev, const struct scn_item *it, bool ok, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
@@ -143,13 +158,25 @@ static void eval_golden(const struct run_opts *o, const struct scenario *s,
     cmp_result_init(c);
     cmp_dumps(g, img, c);
     char bmsg[512];
-    int brc = cmp_files(gpath, res->image_path, bmsg, sizeof(bmsg));
+    struct cmp_diff bdiff;
+    int brc = cmp_files_diff(gpath, res->image_path, bmsg, sizeof(bmsg), &bdiff);
     if (c->differ) {
         verdict(ev, it, false, "golden %s: %s", name, c->first);
+        if (c->first_diff.valid && bdiff.valid) {
+            /* name the bytes in the file layout too (ELF/s390 header field, PT_LOAD) */
+            struct cmp_diff both = c->first_diff;
+            size_t fl = strlen(both.field);
+            snprintf(both.field + fl, sizeof(both.field) - fl, "; file offset 0x%" PRIx64 ": %s",
+                     bdiff.addr, bdiff.field);
+            eval_diff(ev, it, &both);
+        } else {
+            eval_diff(ev, it, c->first_diff.valid ? &c->first_diff : &bdiff);
+        }
         if (ev->diag && brc != 0)
             fprintf(ev->diag, "       first byte difference: %s\n", bmsg);
     } else if (brc != 0) {
         verdict(ev, it, false, "golden %s: %s", name, bmsg);
+        eval_diff(ev, it, &bdiff);
     } else {
         verdict(ev, it, true, "identical to golden %s (%" PRIu64 " pages, %" PRIu64
                 " registers)", name, c->pages_compared, c->regs_compared);
@@ -165,7 +192,7 @@ enum report_status run_evaluate(const struct run_opts *o, const struct scenario 
                                 struct report *rep, char *first, size_t firstlen,
                                 FILE *diag)
 {
-    struct eval ev = { first, firstlen, diag, false };
+    struct eval ev = { first, firstlen, diag, false, rep };
     if (first && firstlen)
         first[0] = '\0';
     size_t nchecks = 0;
@@ -195,18 +222,22 @@ enum report_status run_evaluate(const struct run_opts *o, const struct scenario 
                 uint64_t ex = 0;
                 for (size_t k = 0; k < c->nexempt; k++)
                     ex += c->exempt[k].pages;
-                if (c->differ)
+                if (c->differ) {
                     verdict(&ev, it, false, "%s (%" PRIu64 " of %" PRIu64 " pages differ, %"
                             PRIu64 " missing, %" PRIu64 " extra)", c->first, c->pages_differ,
                             c->pages_compared, c->pages_missing, c->pages_extra);
+                    eval_diff(&ev, it, &c->first_diff);
+                }
                 else
                     verdict(&ev, it, true, "%" PRIu64 " pages compared, 0 differ, %" PRIu64
                             " exempt", c->pages_compared, ex);
                 cmp_summary(diag, c);
             } else {
                 cmp_regs(res->truth, res->image, c);
-                if (c->differ)
+                if (c->differ) {
                     verdict(&ev, it, false, "%s", c->first);
+                    eval_diff(&ev, it, &c->first_diff);
+                }
                 else
                     verdict(&ev, it, true, "%" PRIu64 " registers compared on %zu CPUs",
                             c->regs_compared, dump_cpus(res->image));
@@ -286,6 +317,89 @@ enum report_status run_evaluate(const struct run_opts *o, const struct scenario 
     return ev.failed ? REPORT_FAIL : REPORT_PASS;
 }
 
+static void progress_phase(void *ctx, const char *name, double seconds)
+{
+    report_progress_phase(ctx, name);
+}
+
+/*
+ * Last-resort deadline of one backend run: DUMPBENCH_SCENARIO_TIMEOUT
+ * seconds (default 3600, 0 = off).  A backend step that never returns is
+ * reported -- on stderr and as TAP "Bail out!", naming the scenario and its
+ * run dir, which is kept -- and the harness exits 99 instead of hanging.
+ * Backend children die with it (PR_SET_PDEATHSIG in the sim capture child
+ * and in qemu_proc.c).  The sim capture step has its own, finer deadline
+ * (`step capture timeout=`, sim/src/child.c).
+ */
+struct watchdog {
+    pthread_t th;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    bool done, started;
+    double secs;
+    const char *name, *dir;
+    FILE *tap;
+};
+
+static void *watchdog_main(void *arg)
+{
+    struct watchdog *w = arg;
+    struct timespec until;
+    clock_gettime(CLOCK_MONOTONIC, &until);
+    until.tv_sec += (time_t)w->secs;
+    pthread_mutex_lock(&w->mu);
+    int rc = 0;
+    while (!w->done && rc != ETIMEDOUT)
+        rc = pthread_cond_timedwait(&w->cv, &w->mu, &until);
+    bool fire = !w->done;
+    pthread_mutex_unlock(&w->mu);
+    if (fire) {
+        fprintf(stderr, "dumpbench: scenario %s: backend did not finish within %.0f s "
+                "(DUMPBENCH_SCENARIO_TIMEOUT); run dir %s kept\n", w->name, w->secs, w->dir);
+        fprintf(w->tap, "Bail out! scenario %s: backend step timed out after %.0f s; "
+                "run dir %s kept\n", w->name, w->secs, w->dir);
+        fflush(w->tap);
+        _exit(99);
+    }
+    return NULL;
+}
+
+static void watchdog_start(struct watchdog *w, const char *name, const char *dir, FILE *tap)
+{
+    memset(w, 0, sizeof(*w));
+    const char *e = getenv("DUMPBENCH_SCENARIO_TIMEOUT");
+    w->secs = e && *e ? strtod(e, NULL) : 3600.0;
+    w->name = name;
+    w->dir = dir;
+    w->tap = tap;
+    if (!(w->secs >= 1))
+        return;
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_mutex_init(&w->mu, NULL);
+    pthread_cond_init(&w->cv, &ca);
+    pthread_condattr_destroy(&ca);
+    w->started = pthread_create(&w->th, NULL, watchdog_main, w) == 0;
+    if (!w->started) {
+        pthread_cond_destroy(&w->cv);
+        pthread_mutex_destroy(&w->mu);
+    }
+}
+
+static void watchdog_stop(struct watchdog *w)
+{
+    if (!w->started)
+        return;
+    pthread_mutex_lock(&w->mu);
+    w->done = true;
+    pthread_cond_signal(&w->cv);
+    pthread_mutex_unlock(&w->mu);
+    pthread_join(w->th, NULL);
+    pthread_cond_destroy(&w->cv);
+    pthread_mutex_destroy(&w->mu);
+}
+
 enum report_status run_scenario(const struct run_opts *o, const struct scenario *s,
                                 const char *run_dir, struct report *rep)
 {
@@ -295,6 +409,7 @@ enum report_status run_scenario(const struct run_opts *o, const struct scenario 
     snprintf(classname, sizeof(classname), "dumpbench.%s.%s", bname,
              scn_arch_name(s->machine.arch));
     report_diag(rep, "scenario %s (%s) backend %s", s->name, s->path, bname);
+    report_set_run_dir(rep, run_dir);
     backend_run_fn fn = lookup(bname, why, sizeof(why));
     if (!fn) {
         report_case(rep, s->name, classname, REPORT_SKIP, why[0] ? why : "backend unavailable",
@@ -328,9 +443,21 @@ enum report_status run_scenario(const struct run_opts *o, const struct scenario 
         return REPORT_ERROR;
     }
     run_result_init(res);
+    res->on_phase = progress_phase;
+    res->on_phase_ctx = rep;
     char errbuf[512] = "";
+    /* Firmware profile: resolved here, handed to the backend (profile_run.c). */
+    struct scenario rs;
+    struct fw_profile *fwp = malloc(sizeof(*fwp));
+    bool have_prof = false, prof_override = false;
+    int prc = fwp ? fwp_prepare_run(o->profile, o->profile_dir, s, bname, &rs, res, fwp,
+                                    &have_prof, &prof_override, diag, errbuf, sizeof(errbuf))
+                  : (snprintf(errbuf, sizeof(errbuf), "out of memory"), -1);
     double t0 = hu_now();
-    int brc = fn(s, run_dir, log, res, errbuf, sizeof(errbuf));
+    struct watchdog wd;
+    watchdog_start(&wd, s->name, run_dir, o->tap ? o->tap : stdout);
+    int brc = prc < 0 ? -1 : fn(&rs, run_dir, log, res, errbuf, sizeof(errbuf));
+    watchdog_stop(&wd);
     double t1 = hu_now();
     fclose(log);
     enum report_status st;
@@ -369,6 +496,8 @@ enum report_status run_scenario(const struct run_opts *o, const struct scenario 
             fprintf(diag, "  allowed difference 0x%" PRIx64 "+0x%" PRIx64 ": %s\n",
                     res->exempt[i].addr, res->exempt[i].len, res->exempt[i].reason);
         }
+        if (res->first_diff.valid)   /* a backend oracle's failing bytes come first */
+            report_set_diff(rep, "backend oracle", &res->first_diff);
         st = run_evaluate(o, s, res, run_dir, rep, first, sizeof(first), diag);
     }
     double t2 = hu_now();
@@ -385,9 +514,88 @@ enum report_status run_scenario(const struct run_opts *o, const struct scenario 
         report_diag(rep, "%s", dtext);
     report_case(rep, s->name, classname, st, first, dtext, t2 - t0);
     free(dtext);
+    /* Everything `dumpbench replay` / `regress` need (harness/src/replay.c). */
+    struct replay_run_info ri = { s, run_dir, bname, o->golden_dir, have_prof ? fwp : NULL,
+                                  prof_override, res, st, first };
+    char rerr[600];
+    if (replay_record(&ri, rerr, sizeof(rerr)) != 0)
+        fprintf(o->err ? o->err : stderr, "dumpbench: %s: run record: %s\n", s->name, rerr);
+    free(fwp);
     run_result_clear(res);
     free(res);
     return st;
+}
+
+int run_parse_shard(const char *text, unsigned *index, unsigned *count, char *err, size_t errlen)
+{
+    char *end;
+    errno = 0;
+    unsigned long i = strtoul(text, &end, 10), n = 0;
+    bool ok = end != text && *end == '/' && errno == 0;
+    if (ok) {
+        const char *p = end + 1;
+        n = strtoul(p, &end, 10);
+        ok = end != p && *end == '\0' && errno == 0;
+    }
+    if (!ok || n < 1 || n > 1024 || i < 1 || i > n) {
+        snprintf(err, errlen, "bad shard '%s': expected I/N with 1 <= I <= N <= 1024", text);
+        return -1;
+    }
+    *index = (unsigned)i;
+    *count = (unsigned)n;
+    return 0;
+}
+
+bool run_in_shard(size_t rank, unsigned index, unsigned count)
+{
+    return count == 0 || rank % count == (size_t)(index - 1);
+}
+
+static int cmp_scn_name(const void *a, const void *b)
+{
+    const struct scenario *x = *(const struct scenario *const *)a;
+    const struct scenario *y = *(const struct scenario *const *)b;
+    return strcmp(x->name, y->name);
+}
+
+/*
+ * Select this run's scenarios: all, or with --shard I/N those whose rank in
+ * the name-sorted list is I-1 modulo N.  The sorted names of the whole set
+ * go into the report so `dumpbench merge` can check that the shards cover
+ * it exactly once.
+ */
+static int shard_select(const struct run_opts *o, struct scenario **sc, size_t n, bool *sel,
+                        struct report *rep)
+{
+    struct scenario **sorted = malloc(n * sizeof(*sorted));
+    char **all = calloc(n, sizeof(*all));
+    if (!sorted || !all) {
+        free(sorted);
+        free(all);
+        return -1;
+    }
+    memcpy(sorted, sc, n * sizeof(*sorted));
+    qsort(sorted, n, sizeof(*sorted), cmp_scn_name);
+    for (size_t r = 0; r < n; r++) {
+        all[r] = strdup(sorted[r]->name);
+        if (!all[r]) {
+            for (size_t k = 0; k < r; k++)
+                free(all[k]);
+            free(all);
+            free(sorted);
+            return -1;
+        }
+        if (run_in_shard(r, o->shard_index, o->shard_count))
+            for (size_t i = 0; i < n; i++)
+                if (sc[i] == sorted[r])
+                    sel[i] = true;
+    }
+    free(sorted);
+    rep->all = all;
+    rep->nall = n;
+    rep->shard_index = o->shard_count ? o->shard_index : 0;
+    rep->shard_count = o->shard_count;
+    return 0;
 }
 
 int run_files(const struct run_opts *o, const char *const *files, size_t nfiles)
@@ -421,17 +629,40 @@ int run_files(const struct run_opts *o, const char *const *files, size_t nfiles)
                 break;
             }
     int rc = 99;
+    bool *sel = calloc(nfiles, sizeof(*sel));
+    if (!bad && !sel) {
+        fprintf(err, "dumpbench run: out of memory\n");
+        bad = 1;
+    }
+    struct report rep;
+    report_init(&rep, tap);
+    if (!bad && shard_select(o, sc, nfiles, sel, &rep) < 0) {
+        fprintf(err, "dumpbench run: out of memory\n");
+        bad = 1;
+    }
     if (!bad) {
-        struct report rep;
-        report_init(&rep, tap);
         const char *root = o->runs_root ? o->runs_root : DEFAULT_RUNS_ROOT;
+        if (o->progress > 0 || (o->progress < 0 && isatty(fileno(err)))) {
+            rep.progress = err;
+            rep.progress_tty = isatty(fileno(err));
+        }
+        size_t nsel = 0, k = 0;
+        for (size_t i = 0; i < nfiles; i++)
+            nsel += sel[i];
+        if (rep.shard_count)
+            report_diag(&rep, "shard %u/%u: %zu of %zu scenarios", rep.shard_index,
+                        rep.shard_count, nsel, nfiles);
         for (size_t i = 0; i < nfiles; i++) {
+            if (!sel[i])
+                continue;
             char dir[4096];
             if (o->run_dir && nfiles == 1)
                 snprintf(dir, sizeof(dir), "%s", o->run_dir);
             else
                 snprintf(dir, sizeof(dir), "%s/%s", o->run_dir ? o->run_dir : root, sc[i]->name);
-            run_scenario(o, sc[i], dir, &rep);
+            report_progress_start(&rep, ++k, nsel, sc[i]->name);
+            enum report_status st = run_scenario(o, sc[i], dir, &rep);
+            report_progress_end(&rep, st);
         }
         rc = report_finish(&rep);
         if (o->junit) {
@@ -441,8 +672,38 @@ int run_files(const struct run_opts *o, const char *const *files, size_t nfiles)
                 rc = 99;
             }
         }
-        report_free(&rep);
+        /* HTML report and result file: explicit paths, else next to the runs */
+        char hpath[4096] = "", rpath[4096] = "";
+        const char *rdir = o->run_dir ? o->run_dir : root;
+        if (o->html)
+            snprintf(hpath, sizeof(hpath), "%s", o->html);
+        else if (!o->no_default_reports)
+            snprintf(hpath, sizeof(hpath), "%s/report.html", rdir);
+        if (o->result)
+            snprintf(rpath, sizeof(rpath), "%s", o->result);
+        else if (!o->no_default_reports)
+            snprintf(rpath, sizeof(rpath), "%s/result.json", rdir);
+        if ((hpath[0] || rpath[0]) && hu_mkdir_p(rdir) < 0 && !o->html && !o->result) {
+            fprintf(err, "dumpbench run: cannot create %s: %s\n", rdir, strerror(errno));
+            rc = 99;
+            hpath[0] = rpath[0] = '\0';
+        }
+        char rerr[1024];
+        if (hpath[0] && report_write_html_file(&rep, hpath, NULL, rerr, sizeof(rerr)) < 0) {
+            fprintf(err, "dumpbench run: %s\n", rerr);
+            rc = 99;
+        }
+        if (rpath[0] && report_write_result_file(&rep, rpath, rerr, sizeof(rerr)) < 0) {
+            fprintf(err, "dumpbench run: %s\n", rerr);
+            rc = 99;
+        }
+        if (hpath[0] && tap)
+            fprintf(tap, "# html report: %s\n", hpath);
+        if (rpath[0] && tap)
+            fprintf(tap, "# result file: %s\n", rpath);
     }
+    report_free(&rep);
+    free(sel);
     for (size_t i = 0; i < nfiles; i++)
         scn_free(sc[i]);
     free(sc);

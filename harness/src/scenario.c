@@ -117,6 +117,12 @@ static const struct key_schema k_run[] = {
     { "ms", VT_NUM, false, 0, 86400000, NULL },
 };
 
+/* step capture timeout=SECONDS: the step's deadline (sim backend; the
+ * capture then runs in a child process that is killed when it expires). */
+static const struct key_schema k_capture[] = {
+    { "timeout", VT_NUM, false, 1, 86400, NULL },
+};
+
 static const struct item_schema step_schema[] = {
     { "boot", SCN_STEP_BOOT, W_NONE, NULL, NULL, 0, false },
     { "plant", SCN_STEP_PLANT, W_NONE, NULL, k_plant, N(k_plant), false },
@@ -126,11 +132,12 @@ static const struct item_schema step_schema[] = {
     { "register", SCN_STEP_REGISTER, W_NONE, NULL, k_register, N(k_register), false },
     { "unregister", SCN_STEP_UNREGISTER, W_NONE, NULL, NULL, 0, false },
     { "invalidate", SCN_STEP_INVALIDATE, W_NONE, NULL, NULL, 0, false },
-    { "fault", SCN_STEP_FAULT, W_REQUIRED, "sdias|hsa|fcp|rtas|vmcore", NULL, 0, false },
+    { "fault", SCN_STEP_FAULT, W_REQUIRED, "sdias|hsa|fcp|rtas|vmcore|disk|capture|machine",
+      NULL, 0, false },
     { "crash", SCN_STEP_CRASH, W_NONE, NULL, k_crash, N(k_crash), false },
     { "hang", SCN_STEP_HANG, W_NONE, NULL, NULL, 0, false },
     { "operator-dump", SCN_STEP_OPERATOR_DUMP, W_NONE, NULL, NULL, 0, false },
-    { "capture", SCN_STEP_CAPTURE, W_NONE, NULL, NULL, 0, false },
+    { "capture", SCN_STEP_CAPTURE, W_NONE, NULL, k_capture, N(k_capture), false },
     { "release", SCN_STEP_RELEASE, W_NONE, NULL, k_release, N(k_release), false },
     { "run", SCN_STEP_RUN, W_NONE, NULL, k_run, N(k_run), false },
 };
@@ -161,12 +168,30 @@ static const struct key_schema k_fault_vmcore[] = {
     { "paddr", VT_U64, true, 0, 0, NULL },
 };
 
+/* Dump target runs out of space after SIZE bytes (file size limit). */
+static const struct key_schema k_fault_disk[] = {
+    { "full-at", VT_NUM, true, 1, I64MAX, NULL },
+};
+/* The capture agent is killed after writing SIZE bytes, or hangs (at SIZE). */
+static const struct key_schema k_fault_capture[] = {
+    { "kill-at", VT_NUM, false, 0, I64MAX, NULL },
+    { "hang", VT_ENUM, false, 0, 0, "yes" },
+    { "hang-at", VT_NUM, false, 0, I64MAX, NULL },
+};
+/* The whole machine is killed once the capture has written SIZE bytes. */
+static const struct key_schema k_fault_machine[] = {
+    { "kill-at", VT_NUM, true, 0, I64MAX, NULL },
+};
+
 static const struct item_schema fault_schema[] = {
     { "sdias", SCN_STEP_FAULT, W_REQUIRED, NULL, k_fault_sdias, N(k_fault_sdias), false },
     { "hsa", SCN_STEP_FAULT, W_REQUIRED, NULL, k_fault_hsa, N(k_fault_hsa), false },
     { "fcp", SCN_STEP_FAULT, W_REQUIRED, NULL, k_fault_fcp, N(k_fault_fcp), false },
     { "rtas", SCN_STEP_FAULT, W_REQUIRED, NULL, k_fault_rtas, N(k_fault_rtas), false },
     { "vmcore", SCN_STEP_FAULT, W_REQUIRED, NULL, k_fault_vmcore, N(k_fault_vmcore), false },
+    { "disk", SCN_STEP_FAULT, W_REQUIRED, NULL, k_fault_disk, N(k_fault_disk), false },
+    { "capture", SCN_STEP_FAULT, W_REQUIRED, NULL, k_fault_capture, N(k_fault_capture), false },
+    { "machine", SCN_STEP_FAULT, W_REQUIRED, NULL, k_fault_machine, N(k_fault_machine), false },
 };
 
 /* ---- expectations ------------------------------------------------------ */

@@ -8,7 +8,10 @@ int main(void)
     if (CU_initialize_registry() != CUE_SUCCESS)
         return 1;
     if (register_scenario_tests() || register_golden_tests() || register_compare_tests() ||
-        register_report_tests() || register_run_tests()) {
+        register_report_tests() || register_run_tests() ||
+        register_profile_tests() || register_replay_tests() || register_regress_tests() ||
+        register_capture_record_tests() || register_ppc64_oracle_tests() ||
+        register_s390x_truth_tests()) {
         CU_cleanup_registry();
         return 1;
     }

@@ -51,7 +51,7 @@ static void s390_cpu(struct df_cpu *c, unsigned i)
     s->prefix = 0x20000 + i * 0x2000;
     s->todpreg = 0;
     s->cputm = 0x7fffff0000000000ull;
-    s->ckc = 0xd1;
+    s->ckc = 0xd100;   /* bits 0-55: all a dump keeps */
     s->address = (uint16_t)i;
 }
 

@@ -149,6 +149,9 @@ static void test_junit_document(void)
     report_free(&r);
 }
 
+int register_report_html_tests(void);   /* test_report_html.c */
+int register_libvirt_tests(void);       /* test_libvirt.c */
+
 int register_report_tests(void)
 {
     CU_pSuite s = CU_add_suite("report", NULL, NULL);
@@ -164,5 +167,7 @@ int register_report_tests(void)
     for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
         if (!CU_add_test(s, t[i].n, t[i].f))
             return -1;
-    return 0;
+    if (register_report_html_tests())
+        return -1;
+    return register_libvirt_tests();
 }

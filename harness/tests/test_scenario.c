@@ -300,9 +300,18 @@ static void test_err_step_expect_words(void)
     expect_err(HDR "step explode\n", "t.scn:4: unknown step 'explode'");
     expect_err(HDR "step\n", "t.scn:4: step: missing step kind");
     expect_err(HDR "expect magic\n", "t.scn:4: unknown expect 'magic'");
-    expect_err(HDR "step fault disk\n",
-               "t.scn:4: step fault: unknown fault target 'disk' (one of sdias|hsa|fcp|rtas|vmcore)");
-    expect_err(HDR "step fault\n", "t.scn:4: step fault: missing word (one of sdias|hsa|fcp|rtas|vmcore)");
+    expect_err(HDR "step fault floppy\n",
+               "t.scn:4: step fault: unknown fault target 'floppy' (one of "
+               "sdias|hsa|fcp|rtas|vmcore|disk|capture|machine)");
+    expect_err(HDR "step fault\n", "t.scn:4: step fault: missing word (one of "
+               "sdias|hsa|fcp|rtas|vmcore|disk|capture|machine)");
+    expect_err(HDR "step fault disk\n", "t.scn:4: step fault disk: missing required key 'full-at'");
+    expect_err(HDR "step fault capture hang=no\n",
+               "t.scn:4: step fault capture: key 'hang': 'no' is not one of yes");
+    expect_err(HDR "step fault machine kill-at=-1\n",
+               "t.scn:4: step fault machine: key 'kill-at': value -1 out of range "
+               "0..9223372036854775807");
+    expect_err(HDR "step capture timeout=0\n", "t.scn:4: step capture: key 'timeout': value 0 out of range 1..86400");
     expect_err(HDR "expect outcome\n",
                "t.scn:4: expect outcome: missing word (one of complete|incomplete|failed|no-dump)");
     expect_err(HDR "expect outcome crashed\n",

@@ -12,6 +12,12 @@ int register_golden_tests(void);
 int register_compare_tests(void);
 int register_report_tests(void);
 int register_run_tests(void);
+int register_profile_tests(void);       /* test_profile.c */
+int register_replay_tests(void);        /* test_replay.c */
+int register_regress_tests(void);       /* test_regress.c */
+int register_capture_record_tests(void);
+int register_ppc64_oracle_tests(void);   /* test_ppc64_oracle.c */
+int register_s390x_truth_tests(void);    /* test_s390x_truth.c */
 
 /* Shared helpers (helpers.c). */
 char *th_mkdtemp(void);                         /* malloc'd path */

@@ -11,19 +11,42 @@
 
 #include "internal.h"
 
-static bool profile_valid(const struct phyp_profile *prof)
+static int prof_invalid(char *err, size_t errlen, const char *msg)
 {
-    if (prof->max_sections == 0 || prof->max_sections > PHYP_MAX_SECTIONS_LIMIT ||
-        prof->version_min > prof->version_max) {
-        return false;
+    if (err && errlen) {
+        size_t n = strlen(msg) < errlen - 1 ? strlen(msg) : errlen - 1;
+        memcpy(err, msg, n);
+        err[n] = '\0';
+    }
+    return PHYP_ERR_INVALID;
+}
+
+int phyp_profile_validate(const struct phyp_profile *prof, char *err, size_t errlen)
+{
+    if (!prof) {
+        return prof_invalid(err, errlen, "profile is NULL");
+    }
+    if (prof->max_sections == 0 || prof->max_sections > PHYP_MAX_SECTIONS_LIMIT) {
+        return prof_invalid(err, errlen, "max_sections must be 1..64");
+    }
+    if (prof->version_min > prof->version_max) {
+        return prof_invalid(err, errlen, "version_min above version_max");
     }
     if (prof->busy_count && !phyp_busy_rc_valid(prof->busy_rc)) {
-        return false;
+        return prof_invalid(err, errlen, "busy_rc must be -2 or 9900..9905 when busy_count > 0");
     }
     if (prof->rmr_align & (prof->rmr_align - 1)) {
-        return false;   /* alignment must be a power of two */
+        return prof_invalid(err, errlen, "rmr_align must be 0 or a power of two");
     }
-    return prof->hpte_mode == PHYP_HPTE_NONE || prof->hpte_mode == PHYP_HPTE_ZERO;
+    if (prof->hpte_mode != PHYP_HPTE_NONE && prof->hpte_mode != PHYP_HPTE_ZERO) {
+        return prof_invalid(err, errlen, "unknown hpte_mode");
+    }
+    return PHYP_OK;
+}
+
+static bool profile_valid(const struct phyp_profile *prof)
+{
+    return phyp_profile_validate(prof, NULL, 0) == PHYP_OK;
 }
 
 struct phyp *phyp_new(const struct db_host *host, const struct phyp_profile *prof)

@@ -74,6 +74,37 @@ static void test_new_rejects_bad_profile(void)
     testhost_free(th);
 }
 
+static void test_profile_validate(void)
+{
+    char err[128] = "";
+    for (size_t i = 0; phyp_profile_at(i); i++) {
+        CU_ASSERT_EQUAL(phyp_profile_validate(phyp_profile_at(i), err, sizeof(err)), PHYP_OK);
+    }
+    CU_ASSERT_EQUAL(phyp_profile_validate(NULL, err, sizeof(err)), PHYP_ERR_INVALID);
+    struct phyp_profile prof = *phyp_profile_find("phyp-default");
+    prof.max_sections = 0;
+    CU_ASSERT_EQUAL(phyp_profile_validate(&prof, err, sizeof(err)), PHYP_ERR_INVALID);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "max_sections"));
+    prof = *phyp_profile_find("phyp-default");
+    prof.version_min = 2;
+    CU_ASSERT_EQUAL(phyp_profile_validate(&prof, err, sizeof(err)), PHYP_ERR_INVALID);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "version_min"));
+    prof = *phyp_profile_find("phyp-default");
+    prof.busy_count = 2;
+    prof.busy_rc = -3;
+    CU_ASSERT_EQUAL(phyp_profile_validate(&prof, err, sizeof(err)), PHYP_ERR_INVALID);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "busy_rc"));
+    prof.busy_rc = 9900;
+    CU_ASSERT_EQUAL(phyp_profile_validate(&prof, NULL, 0), PHYP_OK);
+    prof.rmr_align = 0x1800;
+    CU_ASSERT_EQUAL(phyp_profile_validate(&prof, err, sizeof(err)), PHYP_ERR_INVALID);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "rmr_align"));
+    prof = *phyp_profile_find("phyp-default");
+    prof.hpte_mode = (enum phyp_hpte_mode)7;
+    CU_ASSERT_EQUAL(phyp_profile_validate(&prof, err, 4), PHYP_ERR_INVALID);
+    CU_ASSERT_EQUAL(strlen(err), 3);    /* truncated, terminated */
+}
+
 static void test_unregister(void)
 {
     struct fx f;
@@ -346,6 +377,7 @@ static CU_TestInfo command_tests[] = {
     {"profile lookup by name", test_profile_lookup},
     {"CPU state size 0x20 + n*0x4F0", test_profile_cpu_size},
     {"phyp_new rejects invalid profiles", test_new_rejects_bad_profile},
+    {"phyp_profile_validate names the bad field", test_profile_validate},
     {"UNREGISTER idle/registered -> 0", test_unregister},
     {"UNREGISTER with dump active -> -10", test_unregister_dump_active},
     {"INVALIDATE active dump -> 0, idle", test_invalidate_active},

@@ -120,6 +120,49 @@ bool sclp_get_iplb(const struct sclp *s, uint8_t out[SCLP_IPLB_SIZE],
     return true;
 }
 
+int sclp_set_iplb(struct sclp *s, const uint8_t *buf, uint32_t len)
+{
+    if (!s || !buf) {
+        return SCLP_E_INVAL;
+    }
+    if (len < SCLP_IPLB_OFF_BLK0 + 5 || len > SCLP_IPLB_SIZE) {
+        sclp_set_error(s, "IPL block length %u not in %u..%u", len,
+                       SCLP_IPLB_OFF_BLK0 + 5, SCLP_IPLB_SIZE);
+        return SCLP_E_INVAL;
+    }
+    if (db_ld_be32(buf) != len) {
+        sclp_set_error(s, "IPL block length field %u != %u bytes given",
+                       db_ld_be32(buf), len);
+        return SCLP_E_INVAL;
+    }
+    enum sclp_iplb_status st = sclp_iplb_validate(buf, len, s->prof.nvme_ipl);
+    if (st != SCLP_IPLB_OK) {
+        sclp_set_error(s, "IPL block rejected: %s", sclp_iplb_strerror(st));
+        return SCLP_E_INVAL;
+    }
+    memset(s->iplb, 0, sizeof(s->iplb));
+    memcpy(s->iplb, buf, len);
+    s->iplb_len = len;
+    return SCLP_OK;
+}
+
+void sclp_reset(struct sclp *s)
+{
+    if (!s) {
+        return;
+    }
+    sclp_hsa_drop(s);
+    sclp_saved_drop(s);
+    s->state = SCLP_STATE_RUNNING;
+    memset(s->iplb, 0, sizeof(s->iplb));
+    s->iplb_len = 0;
+    s->guest_receive_mask = 0;
+    s->guest_send_mask = 0;
+    s->mask_length = 4;
+    s->busy_left = s->prof.dump_busy_count;
+    s->err[0] = '\0';
+}
+
 /* Return-code sink: records whether the subcode set R1+1. */
 struct rcout {
     uint64_t rc;

@@ -325,6 +325,95 @@ static void t_diag308_regs(void)
     fx_fini(&f);
 }
 
+/* Host-side SET: same validation as DIAG 308/5, error named, block kept. */
+static void t_host_set_iplb(void)
+{
+    struct fx f;
+    uint8_t good[4096], b[4096], now[4096];
+    uint32_t len, n2;
+    uint64_t rc = 0;
+    struct sclp_iplb_info i;
+    fx_init(&f, NULL, 4 * MiB, 1);
+    fcp(&i, SCLP_IPL_OPT_DUMP);
+    CU_ASSERT_EQUAL_FATAL(sclp_iplb_encode(&i, good, &len), SCLP_IPLB_OK);
+    CU_ASSERT_EQUAL(sclp_set_iplb(NULL, good, len), SCLP_E_INVAL);
+    CU_ASSERT_EQUAL(sclp_set_iplb(f.s, NULL, len), SCLP_E_INVAL);
+    CU_ASSERT_FALSE(sclp_get_iplb(f.s, NULL, NULL));
+    /* rejected: length out of range, length field mismatch, bad version */
+    CU_ASSERT_EQUAL(sclp_set_iplb(f.s, good, 12), SCLP_E_INVAL);
+    CU_ASSERT_PTR_NOT_NULL(strstr(sclp_last_error(f.s), "length"));
+    CU_ASSERT_EQUAL(sclp_set_iplb(f.s, good, 4097), SCLP_E_INVAL);
+    CU_ASSERT_EQUAL(sclp_set_iplb(f.s, good, len - 1), SCLP_E_INVAL);
+    CU_ASSERT_PTR_NOT_NULL(strstr(sclp_last_error(f.s), "length field"));
+    memcpy(b, good, sizeof(b));
+    b[7] = 1;
+    CU_ASSERT_EQUAL(sclp_set_iplb(f.s, b, len), SCLP_E_INVAL);
+    CU_ASSERT_PTR_NOT_NULL(strstr(sclp_last_error(f.s), "rejected"));
+    CU_ASSERT_FALSE(sclp_get_iplb(f.s, NULL, NULL));      /* nothing stored */
+    /* accepted: DIAG 308/6 returns it, DIAG 308/4 dumps with it */
+    CU_ASSERT_EQUAL(sclp_set_iplb(f.s, good, len), SCLP_OK);
+    CU_ASSERT_TRUE(sclp_get_iplb(f.s, now, &n2));
+    CU_ASSERT_EQUAL(n2, len);
+    CU_ASSERT_EQUAL(memcmp(now, good, len), 0);
+    CU_ASSERT_EQUAL(sclp_diag308(f.s, 0, DIAG308_STORE, IPLB_ADDR, &rc), SCLP_ACT_NONE);
+    CU_ASSERT_EQUAL(rc, DIAG308_RC_OK);
+    CU_ASSERT_EQUAL(memcmp(fx_mem(&f, IPLB_ADDR), good, len), 0);
+    /* a later invalid block keeps the stored one */
+    CU_ASSERT_EQUAL(sclp_set_iplb(f.s, b, len), SCLP_E_INVAL);
+    CU_ASSERT_TRUE(sclp_get_iplb(f.s, now, &n2));
+    CU_ASSERT_EQUAL(memcmp(now, good, len), 0);
+    CU_ASSERT_EQUAL(sclp_diag308(f.s, 0, DIAG308_LOAD_NORMAL_DUMP, 0, &rc), SCLP_ACT_DUMP_IPL);
+    CU_ASSERT_EQUAL(sclp_get_state(f.s), SCLP_STATE_DUMP_KERNEL);
+    /* NVMe needs the profile's nvme_ipl, like DIAG 308/5 */
+    fx_fini(&f);
+    fx_init(&f, sclp_profile_lookup("qemu-7.2"), 4 * MiB, 1);
+    sclp_iplb_info_nvme(&i, SCLP_IPL_OPT_DUMP, 0x10, 1);
+    CU_ASSERT_EQUAL_FATAL(sclp_iplb_encode(&i, b, &len), SCLP_IPLB_OK);
+    CU_ASSERT_EQUAL(sclp_set_iplb(f.s, b, len), SCLP_E_INVAL);
+    fx_fini(&f);
+}
+
+/* Machine reset: back to a fresh firmware state on the same profile. */
+static void t_reset(void)
+{
+    struct fx f;
+    uint64_t rc = 0;
+    struct sclp_stats st;
+    struct sclp_profile p;
+    struct sclp_iplb_info i;
+    uint8_t blk[4096];
+    uint32_t len;
+    CU_ASSERT_EQUAL_FATAL(sclp_profile_init_custom(&p, "busy-reset", SMALL_HSA), SCLP_OK);
+    p.dump_busy_count = 1;
+    fx_init(&f, &p, 4 * MiB, 2);
+    fcp(&i, SCLP_IPL_OPT_DUMP);
+    CU_ASSERT_EQUAL_FATAL(sclp_iplb_encode(&i, blk, &len), SCLP_IPLB_OK);
+    sclp_reset(NULL);                                  /* no crash */
+    CU_ASSERT_EQUAL(sclp_set_iplb(f.s, blk, len), SCLP_OK);
+    CU_ASSERT_EQUAL(sclp_diag308(f.s, 0, DIAG308_LOAD_NORMAL_DUMP, 0, &rc), SCLP_ACT_NONE);
+    CU_ASSERT_EQUAL(rc, DIAG308_RC_BUSY);              /* injected busy, once */
+    CU_ASSERT_EQUAL(sclp_diag308(f.s, 0, DIAG308_LOAD_NORMAL_DUMP, 0, &rc), SCLP_ACT_DUMP_IPL);
+    CU_ASSERT_EQUAL(sclp_get_state(f.s), SCLP_STATE_DUMP_KERNEL);
+    CU_ASSERT_TRUE(sclp_hsa_pages(f.s) > 0);
+    sclp_reset(f.s);
+    CU_ASSERT_EQUAL(sclp_get_state(f.s), SCLP_STATE_RUNNING);
+    CU_ASSERT_EQUAL(sclp_hsa_pages(f.s), 0);
+    CU_ASSERT_FALSE(sclp_get_iplb(f.s, NULL, NULL));
+    CU_ASSERT_EQUAL(sclp_guest_receive_mask(f.s), 0);
+    CU_ASSERT_STRING_EQUAL(sclp_last_error(f.s), "");
+    CU_ASSERT_EQUAL(sclp_diag308(f.s, 0, DIAG308_LOAD_NORMAL_DUMP, 0, &rc), SCLP_ACT_NONE);
+    CU_ASSERT_EQUAL(rc, DIAG308_RC_NOCONFIG);          /* no IPLB after the reset */
+    /* the busy injection is armed again */
+    CU_ASSERT_EQUAL(sclp_set_iplb(f.s, blk, len), SCLP_OK);
+    CU_ASSERT_EQUAL(sclp_diag308(f.s, 0, DIAG308_LOAD_NORMAL_DUMP, 0, &rc), SCLP_ACT_NONE);
+    CU_ASSERT_EQUAL(rc, DIAG308_RC_BUSY);
+    CU_ASSERT_EQUAL(sclp_diag308(f.s, 0, DIAG308_LOAD_NORMAL_DUMP, 0, &rc), SCLP_ACT_DUMP_IPL);
+    sclp_get_stats(f.s, &st);
+    CU_ASSERT_EQUAL(st.dump_ipls, 2);                  /* kept across the reset */
+    CU_ASSERT_EQUAL(st.busy_replies, 2);
+    fx_fini(&f);
+}
+
 static const struct tcase tests[] = {
     { "specification exceptions", t_spec_exceptions },
     { "qemu-7.2: subcodes 2/4 program-check", t_qemu72_no_dump_subcodes },
@@ -339,6 +428,8 @@ static const struct tcase tests[] = {
     { "busy injection", t_busy_injection },
     { "state machine", t_state_machine },
     { "diag308 register form", t_diag308_regs },
+    { "host-side set iplb", t_host_set_iplb },
+    { "machine reset", t_reset },
     { NULL, NULL },
 };
 

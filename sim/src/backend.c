@@ -14,7 +14,12 @@
  *             dump.img is cut to the bytes written, its zero runs punched
  *             out (sparse file, same bytes) and parsed back.
  * Faults: sdias (at the SCLP interface, see sdias_servc), hsa
- * release-early (DIAG 308/2 right after the dump IPL), fcp (libfcp hooks).
+ * release-early (DIAG 308/2 right after the dump IPL), fcp (libfcp hooks;
+ * lun-removed at-block=N is armed by the capture's target wrapper when the
+ * write reaches block N), and the process faults disk/capture/machine
+ * (sim/src/proc_faults.c): the capture then runs in a child process
+ * (sim/src/child.c) with a file size limit, a kill or hang point on the
+ * target wrapper, and the `step capture timeout=` deadline.
  */
 #include <sim/backend.h>
 
@@ -31,6 +36,7 @@
 #include <dumpbench/be.h>
 #include <fcp/fcp.h>
 #include <sclp/sclp.h>
+#include <sim/child.h>
 #include <sim/fadump.h>
 #include <sim/zfcpdump.h>
 
@@ -77,6 +83,11 @@ struct run {
     bool booted, hung, dumped, captured;
     struct sdias_fault sdias;
     bool hsa_release_early;
+    struct sim_proc_faults pf;
+    bool machine_dead;
+    uint64_t lun_remove_at;         /* fault fcp lun-removed at-block (deferred) */
+    struct sim_child *child;        /* in the capture child: its pipe */
+    uint64_t servc_calls;
     struct zfd_sclp_binding sclp_bind;
     struct zfd_fw sclp_fw;
     int line;
@@ -463,7 +474,10 @@ static int s390_boot(struct run *r)
     if (!r->m) {
         return fail(r, "%s", msg);
     }
-    const struct sclp_profile *p = r->s->machine.profile
+    /* The runner's resolved profile (data file or built-in), else the
+     * scenario's name in the built-in table. */
+    const struct sclp_profile *p = r->res->sclp_profile ? r->res->sclp_profile
+                                   : r->s->machine.profile
                                        ? sclp_profile_lookup(r->s->machine.profile)
                                        : sclp_profile_default();
     if (!p) {
@@ -520,6 +534,9 @@ static int s390_boot(struct run *r)
 static int sdias_servc(void *o, uint32_t cmdw, uint64_t sccb)
 {
     struct run *r = o;
+    if (r->child && (++r->servc_calls & 63) == 0) {
+        sim_child_heartbeat(r->child);      /* the dump kernel is working */
+    }
     int rc = sclp_service_call(r->sclp, cmdw, sccb);
     if (!r->sdias.armed || rc != SCLP_RC_NORMAL_COMPLETION ||
         cmdw != SCLP_CMDW_WRITE_EVENT_DATA) {
@@ -597,6 +614,14 @@ static int s390_fault(struct run *r, const struct scn_item *it)
                 f.times = (uint32_t)scn_get_num(it, "count", 0);
             } else if (!strcmp(kind, "lun-removed")) {
                 f.kind = FCP_FAULT_LUN_REMOVED;
+                if (f.lba > 0) {
+                    /* The LUN disappears when the dump write reaches the
+                     * block: armed by the capture's target wrapper. */
+                    r->lun_remove_at = f.lba;
+                    logf_(r, "fault fcp: lun-removed when the write reaches LBA %" PRIu64,
+                          f.lba);
+                    return 0;
+                }
             } else {
                 return fail(r, "fault fcp: unknown kind '%s'", kind);
             }
@@ -606,6 +631,15 @@ static int s390_fault(struct run *r, const struct scn_item *it)
             return fail(r, "fault fcp %s: libfcp %s", kind, fcp_status_name(st));
         }
         logf_(r, "fault fcp: %s at %" PRIu64, kind, f.lba);
+        return 0;
+    }
+    char msg[200];
+    int pa = sim_proc_fault_arm(&r->pf, it, msg, sizeof(msg));
+    if (pa < 0) {
+        return fail(r, "%s", msg);
+    }
+    if (pa > 0) {
+        logf_(r, "fault %s armed (capture runs in a child process)", t);
         return 0;
     }
     return fail(r, "fault %s: not an s390x fault target", t);
@@ -834,7 +868,138 @@ static enum run_outcome map_outcome(enum zfd_outcome o)
     return RUN_ERROR;
 }
 
-static int s390_capture(struct run *r)
+/* What a capture leaves for the backend, whether the agent ran in this
+ * process or in a child (then this record is what the child sends). */
+#define CAP_MAX_PREFIX 64
+struct s390_cap_rec {
+    int32_t outcome;                /* enum zfd_outcome */
+    char reason[256];
+    int32_t sdias_status;
+    int64_t release_rc;
+    uint64_t hsa_size, sdias_requests, bytes_written, image_size, commands;
+    uint32_t ncpus, nprefix;
+    uint32_t prefix[CAP_MAX_PREFIX];
+};
+
+struct s390_cap_job {
+    struct run *r;
+    struct zfd_config cfg;
+    struct zfd_fcp_binding fb;
+    struct zfd_target tgt;
+    struct sim_child *child;        /* set in the child */
+    uint64_t written;               /* bytes acknowledged by the target */
+    uint32_t bs;
+};
+
+/* The dump target seen by the agent when process faults are armed: the
+ * FCP binding, with the kill/hang points before every write and the sync. */
+static int ft_open(void *o, uint32_t *bs, uint64_t *nb, char *why, size_t wl)
+{
+    struct s390_cap_job *j = o;
+    int rc = j->tgt.open(j->tgt.opaque, bs, nb, why, wl);
+    j->bs = rc == 0 ? *bs : 0;
+    return rc;
+}
+
+static int ft_write(void *o, uint64_t lba, const void *buf, uint32_t nblocks, uint64_t *done,
+                    char *why, size_t wl)
+{
+    struct s390_cap_job *j = o;
+    struct run *r = j->r;
+    sim_proc_fault_point(j->child, &r->pf, j->written);
+    if (r->lun_remove_at && lba + nblocks > r->lun_remove_at) {
+        struct fcp_fault f = { .kind = FCP_FAULT_LUN_REMOVED };
+        (void)fcp_lun_fault_set(j->fb.adapter, r->wwpn, r->lun, &f);
+        r->lun_remove_at = 0;
+    }
+    int rc = j->tgt.write(j->tgt.opaque, lba, buf, nblocks, done, why, wl);
+    if (rc == 0) {
+        j->written = (lba + nblocks) * j->bs;
+        sim_child_progress(j->child, j->written);
+    }
+    return rc;
+}
+
+static int ft_sync(void *o, char *why, size_t wl)
+{
+    struct s390_cap_job *j = o;
+    sim_proc_fault_point(j->child, &j->r->pf, j->written);
+    return j->tgt.sync(j->tgt.opaque, why, wl);
+}
+
+static void cap_run(struct s390_cap_job *j, struct s390_cap_rec *rec)
+{
+    struct zfd_target ft = { j, ft_open, ft_write, ft_sync };
+    struct zfd_config cfg = j->cfg;
+    if (j->child || j->r->lun_remove_at) {
+        cfg.target = &ft;
+    }
+    struct zfd_result zr;
+    zfd_capture(&cfg, &zr);
+    memset(rec, 0, sizeof(*rec));
+    rec->outcome = (int32_t)zr.outcome;
+    snprintf(rec->reason, sizeof(rec->reason), "%s", zr.reason);
+    rec->sdias_status = zr.sdias_status;
+    rec->release_rc = zr.release_rc;
+    rec->hsa_size = zr.hsa_size;
+    rec->sdias_requests = zr.sdias_requests;
+    rec->bytes_written = zr.bytes_written;
+    rec->image_size = zr.image_size;
+    rec->commands = j->fb.commands;
+    rec->ncpus = zr.ncpus;
+    /* Format s390: zgetdump-style writers put each CPU's registers into its
+     * lowcore save area, which the truth snapshot does not have. */
+    if (cfg.format == DF_FMT_S390 && zr.dump) {
+        for (size_t i = 0; i < zr.dump->ncpus && rec->nprefix < CAP_MAX_PREFIX; i++) {
+            uint32_t pfx = zr.dump->cpus[i].regs.s390.prefix;
+            if (pfx) {
+                rec->prefix[rec->nprefix++] = pfx;
+            }
+        }
+    }
+    zfd_result_free(&zr);
+}
+
+static void cap_child(struct sim_child *c, void *arg, void *out, size_t outlen)
+{
+    struct s390_cap_job *j = arg;
+    j->child = c;
+    j->r->child = c;
+    if (outlen == sizeof(struct s390_cap_rec)) {
+        cap_run(j, out);
+    }
+}
+
+/* A capture child that did not finish: what the run reports. */
+static void cap_lost(struct run *r, const struct sim_child_exit *ex, double timeout,
+                     struct s390_cap_rec *rec)
+{
+    uint64_t got = ex->has_progress ? ex->progress : 0;
+    memset(rec, 0, sizeof(*rec));
+    rec->outcome = got ? ZFD_INCOMPLETE : ZFD_FAILED;
+    rec->bytes_written = got;
+    rec->release_rc = -1;
+    if (ex->timed_out) {
+        snprintf(rec->reason, sizeof(rec->reason),
+                 "capture step timed out: no progress for %.0f s (dump kernel hung), agent killed "
+                 "after %" PRIu64 " bytes written; dump not finished", timeout, got);
+    } else if (ex->signaled && r->pf.machine_kill) {
+        r->machine_dead = true;
+        snprintf(rec->reason, sizeof(rec->reason),
+                 "machine killed (signal %d) during the capture after %" PRIu64
+                 " bytes written; dump not finished", ex->signo, got);
+    } else if (ex->signaled) {
+        snprintf(rec->reason, sizeof(rec->reason),
+                 "capture agent killed by signal %d after %" PRIu64 " bytes written; dump "
+                 "not finished, HSA not released", ex->signo, got);
+    } else {
+        rec->outcome = ZFD_ERROR;
+        snprintf(rec->reason, sizeof(rec->reason),
+                 "capture child exited with status %d without a result", ex->exit_code);
+    }
+}
+
+static int s390_capture(struct run *r, const struct scn_item *it)
 {
     if (r->captured) {
         return fail(r, "capture ran already");
@@ -850,51 +1015,80 @@ static int s390_capture(struct run *r)
     }
     double t0 = now_s();
     struct zfd_fw fw = { r, sdias_servc, sdias_sigp, sdias_diag };
-    struct zfd_fcp_binding fb;
-    memset(&fb, 0, sizeof(fb));
-    fb.adapter = r->fcp;
-    fb.wwpn = r->wwpn;
-    fb.lun = r->lun;
-    struct zfd_target tgt;
-    zfd_target_from_fcp(&tgt, &fb);
-    struct zfd_config cfg;
-    memset(&cfg, 0, sizeof(cfg));
-    cfg.mem = sim_host(r->m);
-    cfg.fw = &fw;
-    cfg.ipl_cpu = r->ipl_cpu;
-    cfg.format = r->s->dump.format && !strcmp(r->s->dump.format, "s390") ? DF_FMT_S390
-                                                                         : DF_FMT_ELF;
-    cfg.target = &tgt;
-    cfg.release_hsa = true;
-    cfg.vector = r->prof.vector;
-    struct zfd_result zr;
-    zfd_capture(&cfg, &zr);
-    r->res->outcome = map_outcome(zr.outcome);
-    snprintf(r->res->reason, sizeof(r->res->reason), "%s", zr.reason);
-    run_result_add_rc(r->res, "sdias", zr.sdias_status, r->line);
-    if (zr.release_rc >= 0 || zr.release_rc < -1) {
-        run_result_add_rc(r->res, "release", zr.release_rc, r->line);
+    struct s390_cap_job *j = calloc(1, sizeof(*j));
+    struct s390_cap_rec *rec = calloc(1, sizeof(*rec));
+    if (!j || !rec) {
+        free(j);
+        free(rec);
+        return fail(r, "capture: out of memory");
+    }
+    j->r = r;
+    j->fb.adapter = r->fcp;
+    j->fb.wwpn = r->wwpn;
+    j->fb.lun = r->lun;
+    zfd_target_from_fcp(&j->tgt, &j->fb);
+    j->cfg.mem = sim_host(r->m);
+    j->cfg.fw = &fw;
+    j->cfg.ipl_cpu = r->ipl_cpu;
+    j->cfg.format = r->s->dump.format && !strcmp(r->s->dump.format, "s390") ? DF_FMT_S390
+                                                                             : DF_FMT_ELF;
+    j->cfg.target = &j->tgt;
+    j->cfg.release_hsa = true;
+    j->cfg.vector = r->prof.vector;
+    bool in_child = sim_proc_faults_any(&r->pf) || scn_arg(it, "timeout");
+    if (!in_child) {
+        cap_run(j, rec);
+    } else {
+        struct sim_child_opts co = { sim_capture_timeout(it), r->pf.disk_full_at };
+        struct sim_child_exit ex;
+        char cerr[160];
+        if (r->log) {
+            fflush(r->log);
+        }
+        if (sim_child_run(cap_child, j, rec, sizeof(*rec), &co, &ex, cerr, sizeof(cerr)) != 0) {
+            free(j);
+            free(rec);
+            return fail(r, "capture: %s", cerr);
+        }
+        logf_(r, "capture: agent ran in child process (%.3f s, %s%s, last progress %" PRIu64
+              " bytes, file limit %" PRIu64 ")", ex.seconds,
+              ex.finished ? "finished" : ex.timed_out ? "timed out, killed" : "died",
+              ex.signaled ? " by a signal" : "", ex.progress, r->pf.disk_full_at);
+        if (!ex.finished) {
+            cap_lost(r, &ex, co.timeout_s, rec);
+        } else if (rec->release_rc >= 0) {
+            /* The child's libsclp released the HSA: mirror it here. */
+            uint64_t rrc = 0;
+            (void)sclp_diag308(r->sclp, r->ipl_cpu, 2, 0, &rrc);
+        }
+        if (ex.finished && r->pf.disk_full_at && rec->outcome == ZFD_INCOMPLETE) {
+            size_t l = strlen(rec->reason);
+            snprintf(rec->reason + l, sizeof(rec->reason) - l,
+                     " [dump disk full: backing store limited to %" PRIu64 " bytes]",
+                     r->pf.disk_full_at);
+        }
+    }
+    enum zfd_outcome zo = (enum zfd_outcome)rec->outcome;
+    r->res->outcome = map_outcome(zo);
+    snprintf(r->res->reason, sizeof(r->res->reason), "%s", rec->reason);
+    run_result_add_rc(r->res, "sdias", rec->sdias_status, r->line);
+    if (rec->release_rc >= 0 || rec->release_rc < -1) {
+        run_result_add_rc(r->res, "release", rec->release_rc, r->line);
     }
     logf_(r, "capture: %s: %s (HSA %" PRIu64 " bytes, %" PRIu64 " SDIAS copies, %u CPUs, "
           "%" PRIu64 " of %" PRIu64 " bytes written, %" PRIu64 " SCSI commands)",
-          zfd_outcome_name(zr.outcome), zr.reason, zr.hsa_size, zr.sdias_requests,
-          zr.ncpus, zr.bytes_written, zr.image_size, fb.commands);
-    /* Format s390: zgetdump-style writers put each CPU's registers into its
-     * lowcore save area, which the truth snapshot does not have. */
-    if (cfg.format == DF_FMT_S390 && zr.dump) {
-        for (size_t i = 0; i < zr.dump->ncpus; i++) {
-            uint32_t pfx = zr.dump->cpus[i].regs.s390.prefix;
-            if (pfx) {
-                run_result_add_exempt(r->res, (uint64_t)pfx + SCLP_SA_ABS_ADDR, SCLP_SA_SIZE,
-                                      "s390 format: registers in the lowcore save area");
-            }
-        }
+          zfd_outcome_name(zo), rec->reason, rec->hsa_size, rec->sdias_requests,
+          rec->ncpus, rec->bytes_written, rec->image_size, rec->commands);
+    for (uint32_t i = 0; i < rec->nprefix; i++) {
+        run_result_add_exempt(r->res, (uint64_t)rec->prefix[i] + SCLP_SA_ABS_ADDR, SCLP_SA_SIZE,
+                              "s390 format: registers in the lowcore save area");
     }
-    uint64_t keep = zr.outcome == ZFD_COMPLETE ? zr.image_size : zr.bytes_written;
-    if (zr.outcome == ZFD_ERROR) {
+    uint64_t keep = zo == ZFD_COMPLETE ? rec->image_size : rec->bytes_written;
+    if (zo == ZFD_ERROR) {
         keep = 0;
     }
-    zfd_result_free(&zr);
+    free(j);
+    free(rec);
     run_result_add_phase(r->res, "capture", now_s() - t0);
     /* Close the LUN (flushes the backing file), keep exactly the bytes the
      * agent got onto the disk. */
@@ -950,6 +1144,10 @@ static int s390_step(struct run *r, const struct scn_item *it)
     if (it->kind != SCN_STEP_BOOT && !r->booted) {
         return fail(r, "step %s before boot", scn_step_name(it->kind));
     }
+    if (r->machine_dead) {
+        logf_(r, "step %s: the machine was killed, nothing happens", scn_step_name(it->kind));
+        return 0;
+    }
     switch (it->kind) {
     case SCN_STEP_BOOT:
         return s390_boot(r);
@@ -997,7 +1195,7 @@ static int s390_step(struct run *r, const struct scn_item *it)
     case SCN_STEP_OPERATOR_DUMP:
         return s390_operator_dump(r);
     case SCN_STEP_CAPTURE:
-        return s390_capture(r);
+        return s390_capture(r, it);
     case SCN_STEP_RELEASE:
         return s390_release(r, it);
     case SCN_STEP_RUN:

@@ -13,11 +13,16 @@
  */
 #include <sim/fadump.h>
 #include <sim/backend.h>
+#include <sim/child.h>
 
 #include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 /* NMI (system reset) trap number in pt_regs (INTERRUPT_SYSTEM_RESET). */
 #define TRAP_SYSTEM_RESET 0x100u
@@ -56,6 +61,8 @@ struct run {
     enum run_outcome outcome;
     char reason[256];
     double t_phase;
+    struct sim_proc_faults pf;      /* disk / capture / machine faults */
+    bool machine_dead;
 };
 
 static double now_s(void)
@@ -244,8 +251,20 @@ static uint32_t rtas_cmd(const char *op)
 static int step_fault(struct run *r, const struct scn_item *it)
 {
     if (!it->word || strcmp(it->word, "rtas") != 0) {
-        return backend_error(r, "fault target '%s' is not supported on ppc64 (use rtas)",
-                             it->word, it->line);
+        char msg[200];
+        int pa = sim_proc_fault_arm(&r->pf, it, msg, sizeof(msg));
+        if (pa < 0) {
+            return backend_error(r, "%s", msg, it->line);
+        }
+        if (pa > 0) {
+            if (r->log) {
+                fprintf(r->log, "[ppc64 line %d] fault %s armed (capture runs in a child "
+                        "process)\n", it->line, it->word);
+            }
+            return 0;
+        }
+        return backend_error(r, "fault target '%s' is not supported on ppc64 "
+                             "(rtas, disk, capture, machine)", it->word, it->line);
     }
     const char *op = scn_get_str(it, "op", NULL);
     uint32_t cmd = rtas_cmd(op);
@@ -441,7 +460,208 @@ static int write_image(struct run *r, struct df_dump *d, int line)
     return 0;
 }
 
-static int step_capture(struct run *r, int line)
+/* ---- capture in a child process (process-level faults) ------------------ */
+
+struct ppc_cap_rec {
+    int32_t rc;                         /* sim_fadump_capture status */
+    struct sim_fadump_capture_info info;
+    int32_t write_failed;
+    char werr[200];
+    uint64_t written, image_size;
+};
+
+struct ppc_cap_job {
+    struct run *r;
+    char path[512];
+    struct sim_child *child;
+    int fd;
+    uint64_t written;
+    char werr[200];
+};
+
+/* The capture kernel's copy of /proc/vmcore to the dump disk (makedumpfile
+ * -E / cp), piece by piece with the kill/hang points before each write. */
+static int ppc_cap_out(void *o, uint64_t off, const uint8_t *data, size_t len)
+{
+    struct ppc_cap_job *j = o;
+    sim_proc_fault_point(j->child, &j->r->pf, j->written);
+    if (df_is_zero(data, len)) {
+        /* A hole instead of written zeros (same bytes, sparse file); the
+         * size still grows, so a full disk stops it at the same place. */
+        struct stat st;
+        if (fstat(j->fd, &st) == 0 && (uint64_t)st.st_size < off + len &&
+            ftruncate(j->fd, (off_t)(off + len)) != 0) {
+            snprintf(j->werr, sizeof(j->werr), "extending to byte %" PRIu64 ": %s", off + len,
+                     strerror(errno));
+            return 1;
+        }
+        j->written = off + len;
+        sim_child_progress(j->child, j->written);
+        return 0;
+    }
+    while (len) {
+        ssize_t n = pwrite(j->fd, data, len, (off_t)off);
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n <= 0) {
+            snprintf(j->werr, sizeof(j->werr), "write at byte %" PRIu64 ": %s", off,
+                     n < 0 ? strerror(errno) : "no progress");
+            return 1;
+        }
+        data += n;
+        off += (uint64_t)n;
+        len -= (size_t)n;
+        j->written = off;
+    }
+    sim_child_progress(j->child, j->written);
+    return 0;
+}
+
+static void ppc_cap_child(struct sim_child *c, void *arg, void *out, size_t outlen)
+{
+    struct ppc_cap_job *j = arg;
+    struct ppc_cap_rec *rec = out;
+    struct run *r = j->r;
+    struct df_dump *d = NULL;
+    if (outlen != sizeof(*rec)) {
+        return;
+    }
+    j->child = c;
+    rec->rc = sim_fadump_capture(r->m, r->k.fdm_active, r->k.fdm_active_len,
+                                 SIM_FADUMP_PRESERVED, &d, &rec->info);
+    if (rec->rc != SIM_FADUMP_OK) {
+        return;
+    }
+    struct df_err e;
+    if (df_image_size(d, DF_FMT_ELF, &rec->image_size, &e) != DF_OK) {
+        rec->write_failed = 1;
+        snprintf(rec->werr, sizeof(rec->werr), "encoding: %.150s", e.msg);
+        df_dump_free(d);
+        return;
+    }
+    j->fd = open(j->path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (j->fd < 0) {
+        rec->write_failed = 1;
+        snprintf(rec->werr, sizeof(rec->werr), "open dump.img: %s", strerror(errno));
+        df_dump_free(d);
+        return;
+    }
+    int st = df_write_stream(d, DF_FMT_ELF, 1u << 20, ppc_cap_out, j, &e);
+    if (st == DF_OK) {
+        sim_proc_fault_point(c, &r->pf, j->written);    /* before the final close */
+    } else if (!j->werr[0]) {
+        snprintf(j->werr, sizeof(j->werr), "%.190s", e.msg);
+    }
+    close(j->fd);
+    df_dump_free(d);
+    rec->written = j->written;
+    rec->write_failed = st != DF_OK;
+    snprintf(rec->werr, sizeof(rec->werr), "%s", j->werr);
+}
+
+static int read_partial(struct run *r, const char *path, uint64_t keep, int line)
+{
+    if (keep == 0) {
+        unlink(path);
+        return 0;
+    }
+    if (truncate(path, (off_t)keep) != 0) {
+        return backend_error(r, "truncate dump.img: %s", strerror(errno), line);
+    }
+    struct df_read_opts ro = { .lenient = true };
+    struct df_err e;
+    snprintf(r->res->image_path, sizeof(r->res->image_path), "%s", path);
+    if (df_read_file_opts(path, &ro, &r->res->image, &e) != DF_OK) {
+        r->res->image = NULL;
+        klog(r, line, "verify: partial image unreadable");
+    }
+    return 0;
+}
+
+static int capture_in_child(struct run *r, const struct scn_item *it, int line)
+{
+    struct ppc_cap_job *j = calloc(1, sizeof(*j));
+    struct ppc_cap_rec *rec = calloc(1, sizeof(*rec));
+    if (!j || !rec) {
+        free(j);
+        free(rec);
+        return backend_error(r, "capture: out of memory%s", "", line);
+    }
+    j->r = r;
+    j->fd = -1;
+    snprintf(j->path, sizeof(j->path), "%s/dump.img", r->run_dir ? r->run_dir : ".");
+    struct sim_child_opts co = { sim_capture_timeout(it), r->pf.disk_full_at };
+    struct sim_child_exit ex;
+    char cerr[160];
+    if (r->log) {
+        fflush(r->log);
+    }
+    if (sim_child_run(ppc_cap_child, j, rec, sizeof(*rec), &co, &ex, cerr, sizeof(cerr)) != 0) {
+        free(j);
+        free(rec);
+        return backend_error(r, "capture: %s", cerr, line);
+    }
+    if (r->log) {
+        fprintf(r->log, "[ppc64 line %d] capture ran in a child process (%.3f s, %s, last "
+                "progress %" PRIu64 " bytes, file limit %" PRIu64 ")\n", line, ex.seconds,
+                ex.finished ? "finished" : ex.timed_out ? "timed out, killed" : "died",
+                ex.progress, r->pf.disk_full_at);
+    }
+    char why[256];
+    int ret = 0;
+    uint64_t got = ex.has_progress ? ex.progress : 0;
+    if (!ex.finished) {
+        if (ex.timed_out) {
+            snprintf(why, sizeof(why), "capture step timed out: no progress for %.0f s (capture "
+                     "kernel hung), copy killed after %" PRIu64 " bytes written; dump not finished",
+                     co.timeout_s, got);
+        } else if (ex.signaled && r->pf.machine_kill) {
+            r->machine_dead = true;
+            snprintf(why, sizeof(why), "machine killed (signal %d) during the capture after %"
+                     PRIu64 " bytes written; dump not finished", ex.signo, got);
+        } else if (ex.signaled) {
+            snprintf(why, sizeof(why), "capture agent killed by signal %d after %" PRIu64
+                     " bytes written; dump not finished, preserved memory not released",
+                     ex.signo, got);
+        } else {
+            snprintf(why, sizeof(why), "capture child exited with status %d without a "
+                     "result", ex.exit_code);
+            set_outcome(r, RUN_ERROR, why);
+            got = 0;
+        }
+        if (r->outcome != RUN_ERROR) {
+            set_outcome(r, got ? RUN_INCOMPLETE : RUN_FAILED, why);
+        }
+        ret = read_partial(r, j->path, got, line);
+    } else if (rec->rc != SIM_FADUMP_OK) {
+        set_outcome(r, RUN_FAILED, rec->info.msg);
+    } else if (rec->write_failed) {
+        snprintf(why, sizeof(why), "vmcore copy failed: %.120s; %" PRIu64 " of %" PRIu64
+                 " bytes written%s", rec->werr, rec->written, rec->image_size,
+                 r->pf.disk_full_at ? " [dump disk full]" : "");
+        set_outcome(r, rec->written ? RUN_INCOMPLETE : RUN_FAILED, why);
+        ret = read_partial(r, j->path, rec->written, line);
+    } else {
+        struct df_err e;
+        if (df_read_file(j->path, &r->res->image, &e) != DF_OK) {
+            ret = backend_error(r, "reading back dump.img: %s", e.msg, line);
+        } else {
+            snprintf(r->res->image_path, sizeof(r->res->image_path), "%s", j->path);
+            run_result_add_exempt(r->res, rec->info.reserve_start, rec->info.reserve_size,
+                                  "fadump reserved area (CPU state, HPTE, boot memory copy, "
+                                  "crash info): not dumped");
+            set_outcome(r, RUN_COMPLETE, "");
+        }
+    }
+    klog(r, line, r->outcome == RUN_COMPLETE ? "capture: vmcore saved to dump.img" : r->reason);
+    free(j);
+    free(rec);
+    phase_done(r, "capture");
+    return ret;
+}
+
+static int step_capture(struct run *r, const struct scn_item *it, int line)
 {
     if (r->phase != K_CAPTURE || !r->dumped) {
         klog(r, line, "capture: no dump waiting (ibm,kernel-dump absent)");
@@ -449,6 +669,9 @@ static int step_capture(struct run *r, int line)
     }
     r->dumped = false;
     r->captured = true;
+    if (sim_proc_faults_any(&r->pf) || (it && scn_arg(it, "timeout"))) {
+        return capture_in_child(r, it, line);
+    }
     struct sim_fadump_capture_info info;
     struct df_dump *d = NULL;
     int rc = sim_fadump_capture(r->m, r->k.fdm_active, r->k.fdm_active_len,
@@ -563,6 +786,10 @@ static int exec_step(struct run *r, const struct scn_item *it)
     if (it->kind != SCN_STEP_BOOT && r->phase == K_OFF && first_boot(r, it->line) != 0) {
         return -1;
     }
+    if (r->machine_dead) {
+        klog(r, it->line, "the machine was killed: step ignored");
+        return 0;
+    }
     switch (it->kind) {
     case SCN_STEP_BOOT:
         if (first_boot(r, it->line) != 0) {
@@ -626,7 +853,7 @@ static int exec_step(struct run *r, const struct scn_item *it)
         }
         return do_crash(r, it, (unsigned)scn_get_num(it, "cpu", 0), TRAP_SYSTEM_RESET);
     case SCN_STEP_CAPTURE:
-        return step_capture(r, it->line);
+        return step_capture(r, it, it->line);
     case SCN_STEP_RELEASE:
         return step_release(r, it);
     case SCN_STEP_RUN:
@@ -685,7 +912,9 @@ int sim_fadump_run(const struct scenario *s, const char *run_dir, FILE *log,
         goto out;
     }
     const char *pname = s->machine.profile ? s->machine.profile : "phyp-default";
-    r->prof = phyp_profile_find(pname);
+    /* The runner's resolved profile (data file or built-in), else the
+     * scenario's name in the built-in table. */
+    r->prof = res->phyp_profile ? res->phyp_profile : phyp_profile_find(pname);
     if (!r->prof) {
         backend_error(r, "unknown phyp profile '%s'", pname, s->machine.line);
         goto out;
@@ -715,7 +944,7 @@ int sim_fadump_run(const struct scenario *s, const char *run_dir, FILE *log,
     }
     /* A dump that is waiting when the scenario ends is captured (the
      * capture kernel's kdump service always runs). */
-    if (r->dumped && step_capture(r, 0) != 0) {
+    if (r->dumped && !r->machine_dead && step_capture(r, NULL, 0) != 0) {
         goto out;
     }
     res->outcome = r->outcome;

@@ -8,7 +8,7 @@ int main(void)
         return 2;
     }
     if (register_machine_tests() != 0 || register_agent_tests() != 0 ||
-        register_backend_tests() != 0) {
+        register_backend_tests() != 0 || register_child_tests() != 0) {
         CU_cleanup_registry();
         return 2;
     }

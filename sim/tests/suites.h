@@ -5,6 +5,8 @@
 int register_machine_tests(void);
 int register_agent_tests(void);
 int register_backend_tests(void);
+/* child runner, process faults, harness watchdog (sim/tests/test_child.c). */
+int register_child_tests(void);
 /* ppc64 fadump suite (sim/tests/test_ppc64_fadump.c). */
 void register_ppc64_tests(void);
 

@@ -28,7 +28,11 @@ struct db_s390_cpu {
     uint32_t prefix;
     uint32_t todpreg;
     uint64_t cputm;         /* CPU timer */
-    uint64_t ckc;           /* clock comparator */
+    uint64_t ckc;           /* clock comparator, the whole register; store status,
+                             * the standalone dump's save area and Linux's
+                             * NT_S390_TODCMP note carry bits 0-55 only (ckc >> 8;
+                             * q72 s390_store_status, lx61 crash_dump.c
+                             * save_area_add_regs copies the save area verbatim) */
     uint64_t vxrs_low[16];  /* low halves of V0..V15 */
     uint64_t vxrs_high[16][2]; /* V16..V31, [0] = high, [1] = low doubleword */
     bool online;            /* configured and present */

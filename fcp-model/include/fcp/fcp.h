@@ -15,9 +15,11 @@
  *     FCP_RSP semantics (SCSI status, fixed-format sense, residuals);
  *   - fault hooks (link down at an LBA, medium error ranges, timeouts, LUN
  *     removal, PLOGI reject) and statistics for the benches.
- * The QDIO transport (SBALs, SIGA) is not part of this library: a caller
- * that owns the queues decodes an FCP_CMND IU (fcp_cmnd_iu_decode), calls
- * fcp_scsi_exec and encodes the FCP_RSP IU (fcp_rsp_iu_encode).
+ * The QDIO transport (QDR/SLSB/SBALs) and the FSF request/response layer a
+ * device emulation drives from the guest's queues are in fcp/qdio.h and
+ * fcp/fsf.h (qdio.c, fsf.c); they call the API below.  A caller without
+ * queues decodes an FCP_CMND IU (fcp_cmnd_iu_decode), calls fcp_scsi_exec
+ * and encodes the FCP_RSP IU (fcp_rsp_iu_encode) itself.
  *
  * Conventions: every fallible call returns enum fcp_status; nothing is
  * printed; a rejected call changes no state (the one exception is

@@ -14,7 +14,11 @@
 #include <stdio.h>
 
 #include <dumpfmt/dump.h>
+#include <harness/compare.h>
 #include <harness/scenario.h>
+
+struct sclp_profile;
+struct phyp_profile;
 
 enum run_outcome {
     RUN_COMPLETE = 1,   /* dump captured and verified by the capture agent */
@@ -59,6 +63,19 @@ struct run_result {
         uint64_t addr, len;
         char reason[96];
     } exempt[32];
+    /* Optional: called by run_result_add_phase when a phase ends (the
+     * runner's progress line); set by the runner, backends leave it alone. */
+    void (*on_phase)(void *ctx, const char *name, double seconds);
+    void *on_phase_ctx;
+    /* Input, set by the runner before the backend runs (harness/src/
+     * profile.c resolves `machine profile=` / `--profile` from a data file
+     * or the built-in table): the firmware profile the sim models must use.
+     * NULL = the backend looks the scenario's profile name up itself.
+     * QEMU backends get the profile NAME in s->machine.profile instead. */
+    const struct sclp_profile *sclp_profile;
+    const struct phyp_profile *phyp_profile;
+    /* Backends that run their own oracle: its first differing bytes (HTML report). */
+    struct cmp_diff first_diff;
 };
 
 typedef int (*backend_run_fn)(const struct scenario *s, const char *run_dir,

@@ -36,6 +36,26 @@ struct cmp_exempt {
     uint64_t pages_differ;   /* ... of which differed (not counted as failures) */
 };
 
+/*
+ * The first difference as data (the HTML report shows it side by side):
+ * where it is, what it is called in the dump format, and up to
+ * CMP_DIFF_BYTES bytes of each side around it.
+ */
+#define CMP_DIFF_BYTES 16
+
+struct cmp_diff {
+    bool valid;
+    char kind[16];           /* "page", "file", "note", "register" */
+    uint64_t addr;           /* page: physical address of the differing byte;
+                                file: file offset; note: desc offset; register: 0 */
+    char field[160];         /* "ELF header e_phnum", "note 3 (CORE NT_PRSTATUS cpu 1) desc +0x70",
+                                "s390 dump header mem_size", "NT_PRSTATUS cpu 0 gpr 2", ... */
+    uint64_t base;           /* address/offset of exp[0] and act[0] (same unit as addr) */
+    uint32_t len;            /* valid bytes in exp[] and act[] */
+    uint32_t mark;           /* index of the first differing byte */
+    uint8_t exp[CMP_DIFF_BYTES], act[CMP_DIFF_BYTES];
+};
+
 struct cmp_result {
     bool differ;
     char first[512];         /* first difference, "" when equal */
@@ -46,6 +66,7 @@ struct cmp_result {
     uint64_t regs_compared;
     size_t nexempt;
     struct cmp_exempt exempt[CMP_MAX_EXEMPT];
+    struct cmp_diff first_diff;  /* structured form of `first` when it is a byte/register difference */
 };
 
 void cmp_result_init(struct cmp_result *r);
@@ -74,6 +95,9 @@ void cmp_regs(const struct df_dump *truth, const struct df_dump *dump, struct cm
  * an ELF core), -1 error (msg set).
  */
 int cmp_files(const char *expected, const char *actual, char *msg, size_t msglen);
+/* Same, also filling *d (may be NULL) with the first differing bytes. */
+int cmp_files_diff(const char *expected, const char *actual, char *msg, size_t msglen,
+                   struct cmp_diff *d);
 
 /* "NT_PRSTATUS", "NT_S390_PREFIX", ..., or "type 0x%x" in buf. */
 const char *cmp_note_type_name(const char *name, uint32_t type, char *buf, size_t len);

@@ -8,6 +8,21 @@
  *   $DUMPBENCH_GUEST_X86_64, else $DUMPBENCH_CACHE/x86_64/current,
  *   else $HOME/.cache/dumpbench/x86_64/current.
  * QEMU binary: $DUMPBENCH_QEMU_X86_64, else qemu-system-x86_64 on PATH.
+ *
+ * ppc64 fadump (harness/src/qemu_ppc64.c, set by ci/real-ppc64); each one
+ * missing makes every ppc64 scenario SKIPPED with the variable named:
+ *   DUMPBENCH_QEMU_PPC64        the patched qemu-system-ppc64 (ci/build-qemu:
+ *                               dumpbench-spapr object, libphyp)
+ *   DUMPBENCH_QEMU_PPC64_DATA   directory with vof.bin (optional; default
+ *                               PREFIX/share/qemu next to the binary)
+ *   DUMPBENCH_FADUMP_KERNEL     FA_DUMP vmlinux (ci/build-kernel fadump-ppc64le;
+ *                               System.map beside it is used for kind=oops)
+ *   DUMPBENCH_PPC64_INITRD      initramfs from sim/guest/ppc64/mkinitrd.sh
+ *                               (busybox, init.sh, dbcapture)
+ *   DUMPBENCH_KEEP=1            keep the RAM-sized truth.bin / vmcore of a
+ *                               failed run in its run directory
+ *   DUMPBENCH_PPC64_REFERENCE=0 skip the reference-agent oracle (the sim's
+ *                               fadump agent on the truth snapshot, ~30 s)
  */
 #ifndef HARNESS_QEMU_H
 #define HARNESS_QEMU_H
@@ -34,6 +49,25 @@
 int qemu_backend_run(const struct scenario *s, const char *run_dir, FILE *log,
                      struct run_result *res, char *errbuf, size_t errlen);
 
+/*
+ * s390x (qemu_s390x_run): zfcpdump on the patched QEMU 7.2 (sim/qemu/),
+ * prerequisites from the environment (ci/real-s390x sets them); a missing
+ * one makes the scenario SKIPPED with the variable named:
+ *   DUMPBENCH_QEMU_S390X       patched qemu-system-s390x (ci/build-qemu
+ *                              PREFIX/bin/qemu-system-s390x)
+ *   DUMPBENCH_QEMU_S390X_DATA  firmware blobs (-L; default: the binary's
+ *                              ../share/qemu)
+ *   DUMPBENCH_ZFCPDUMP_KERNEL  zfcpdump kernel bzImage (ci/build-kernel
+ *                              zfcpdump-s390x); not needed for profile
+ *                              qemu-7.2, which runs without the firmware
+ *                              object (stock QEMU 7.2)
+ *   DUMPBENCH_S390X_GUEST      directory from sim/guest/s390x/build-guest.sh
+ *                              (vmlinuz, initrd.gz, done)
+ *   DUMPBENCH_ZGETDUMP         optional command running s390-tools' zgetdump
+ *                              (e.g. "qemu-s390x-static -L ROOT ROOT/sbin/zgetdump");
+ *                              unset: the zgetdump oracle reports SKIPPED
+ *   DUMPBENCH_TIMEOUT_SCALE    optional factor (>= 1) for every wait
+ */
 /* Per-architecture backends behind `backend qemu` (dispatch on machine arch):
  * s390x zfcpdump on the patched QEMU (harness/src/qemu_s390x.c), ppc64
  * fadump on the patched QEMU (harness/src/qemu_ppc64.c).  Same contract. */

@@ -31,7 +31,27 @@ struct run_opts {
     FILE *tap;                 /* NULL = stdout */
     FILE *err;                 /* harness error messages; NULL = stderr */
     backend_lookup_fn lookup;  /* NULL = backend_lookup */
+    /* Reports besides TAP (harness/src/report_html.c, report_json.c).  By
+     * default both are written next to the run directories: RUNS/report.html
+     * and RUNS/result.json (RUNS = run_dir when given, else runs_root). */
+    const char *html;          /* HTML report path, NULL = default */
+    const char *result;        /* JSON result file path, NULL = default */
+    bool no_default_reports;   /* write only the reports named explicitly */
+    int progress;              /* progress line on `err`: 1 on, 0 off, -1 auto (when err is a tty) */
+    /* --shard I/N: run only the scenarios whose rank in the name-sorted list
+     * of all given scenarios is congruent to I-1 modulo N (0 = unsharded). */
+    unsigned shard_index, shard_count;
+    /* Firmware profile (harness/src/profile.c): --profile NAME|PATH overrides
+     * every scenario's `machine profile=` for its arch (NULL = keep);
+     * profile_dir holds ARCH/NAME.profile (NULL = "scenarios/profiles"). */
+    const char *profile;
+    const char *profile_dir;
 };
+
+/* Parse "I/N" (1 <= I <= N <= 1024); -1 with a message on bad input. */
+int run_parse_shard(const char *text, unsigned *index, unsigned *count, char *err, size_t errlen);
+/* True when the scenario of rank `rank` (0-based, name order) is in shard I/N. */
+bool run_in_shard(size_t rank, unsigned index, unsigned count);
 
 /* Exit code: 0 all passed, 1 some failed, 77 all skipped, 99 harness error. */
 int run_files(const struct run_opts *o, const char *const *files, size_t nfiles);

@@ -148,6 +148,14 @@ const struct phyp_profile *phyp_profile_at(size_t i);
 /* Advertised CPU-state size for this profile on this host. */
 uint64_t phyp_profile_cpu_state_size(const struct phyp_profile *prof,
                                      const struct db_host *host);
+/*
+ * The checks phyp_new() applies to a profile (e.g. one built field by field
+ * from a data file): 1 <= max_sections <= PHYP_MAX_SECTIONS_LIMIT,
+ * version_min <= version_max, busy_rc -2 or 9900..9905 when busy_count > 0,
+ * rmr_align 0 or a power of two, a known hpte_mode.  PHYP_OK, or
+ * PHYP_ERR_INVALID with the reason in err (when err/errlen are given).
+ */
+int phyp_profile_validate(const struct phyp_profile *prof, char *err, size_t errlen);
 
 struct phyp;
 

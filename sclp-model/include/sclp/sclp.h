@@ -180,6 +180,25 @@ int sclp_diag308(struct sclp *s, unsigned cpu, uint64_t subcode,
  */
 int sclp_diag308_regs(struct sclp *s, unsigned cpu, unsigned r1, unsigned r3);
 
+/*
+ * Host-side SET: what DIAG 308/5 does for a guest, for firmware that
+ * stores a block itself (e.g. an operator dump on a machine whose OS never
+ * stored a dump IPLB).  `buf` holds `len` bytes; the block's own length
+ * field must equal len and pass the same validation as DIAG 308/5
+ * (sclp_iplb_validate, NVMe only with the profile's nvme_ipl).  SCLP_OK,
+ * or SCLP_E_INVAL with sclp_last_error() naming the check; the stored
+ * block is unchanged on an error.
+ */
+int sclp_set_iplb(struct sclp *s, const uint8_t *buf, uint32_t len);
+
+/*
+ * Machine reset (power-on, system_reset): fresh firmware state on the same
+ * profile and host - RUNNING, no HSA, no kept CPU states, no stored IPLB,
+ * event masks cleared, the profile's injected busy count re-armed, no last
+ * error.  Statistics are kept (they count over the instance's lifetime).
+ */
+void sclp_reset(struct sclp *s);
+
 /* Stored IPLB (DIAG 308/5), if any: copies up to SCLP_IPLB_SIZE bytes. */
 bool sclp_get_iplb(const struct sclp *s, uint8_t out[SCLP_IPLB_SIZE],
                    uint32_t *len_out);

@@ -22,7 +22,9 @@
 #ifndef SIM_BACKEND_H
 #define SIM_BACKEND_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include <harness/backend.h>
@@ -34,6 +36,45 @@ int sim_backend_run(const struct scenario *s, const char *run_dir, FILE *log,
 
 
 /* ---- helpers shared by the s390x and ppc64 paths --------------------------- */
+
+/*
+ * Process-level faults (`step fault disk|capture|machine`, sim/src/
+ * proc_faults.c).  When any is armed, or `step capture timeout=` is given,
+ * the capture runs in a child process (<sim/child.h>):
+ *   disk full-at=SIZE      RLIMIT_FSIZE: writes at/after SIZE fail (EFBIG)
+ *   capture kill-at=SIZE   the agent is SIGKILLed once SIZE bytes are written
+ *   capture hang=yes|hang-at=SIZE  the agent stops forever (at SIZE bytes):
+ *                          the step deadline fires
+ *   machine kill-at=SIZE   the whole machine dies once SIZE bytes are written
+ * The step deadline (`step capture timeout=`, default SIM_CAPTURE_TIMEOUT_S)
+ * counts seconds without progress: every write and every 64th SCLP call of
+ * the capture restart it.
+ */
+#define SIM_CAPTURE_TIMEOUT_S 300.0
+
+struct sim_child;
+
+struct sim_proc_faults {
+    uint64_t disk_full_at;          /* 0: none */
+    bool kill;
+    uint64_t kill_at;
+    bool hang;
+    uint64_t hang_at;
+    bool machine_kill;
+    uint64_t machine_kill_at;
+};
+
+/* Arm a `step fault` item if its target is disk/capture/machine: 1 armed,
+ * 0 not such a target, -1 invalid (errbuf). */
+int sim_proc_fault_arm(struct sim_proc_faults *f, const struct scn_item *it,
+                       char *errbuf, size_t errlen);
+/* Whether the capture must run in a child process. */
+bool sim_proc_faults_any(const struct sim_proc_faults *f);
+/* In the child, with `bytes` written so far (before each write and before
+ * the final flush): kill or hang the child when an armed point is reached. */
+void sim_proc_fault_point(struct sim_child *c, const struct sim_proc_faults *f, uint64_t bytes);
+/* Deadline of a `step capture` (timeout= or the default). */
+double sim_capture_timeout(const struct scn_item *capture);
 
 /* Machine from the scenario's `machine` line (arch, memory, cpus, max-cpus, seed). */
 struct sim_machine *sim_machine_from_scenario(const struct scenario *s,

@@ -21,8 +21,9 @@
  *     system's memory above the HSA stays intact, pitfall 8), dump
  *     kernel loaded below the HSA and started on the IPL CPU with its
  *     vector registers kept (pitfall 6)        [hw/s390x/s390-virtio-ccw.c]
- *   - HMP "dumpbench-s390 dump|info" (QMP: human-monitor-command): an
- *     operator-initiated dump IPL of a hung guest.
+ *   - HMP "dumpbench-s390 dump|info|fault" (QMP: human-monitor-command):
+ *     an operator-initiated dump IPL of a hung guest; SDIAS fault
+ *     injection ("fault sdias status=N at-block=N count=N").
  * Without the object every hook declines and QEMU behaves like stock 7.2.
  *
  * This work is licensed under the terms of the GNU GPL, version 2 or (at
@@ -67,9 +68,6 @@ OBJECT_DECLARE_SIMPLE_TYPE(DumpbenchS390, DUMPBENCH_S390)
 #define DB_LEGACY_KERN_PARM_SIZE    0x000380UL
 #define DB_INITRD_START             0x800000UL
 #define DB_IPL_PSW_MASK             (PSW_MASK_32 | PSW_MASK_64)
-/* Scratch page used to hand a synthesized dump IPLB to libsclp (below
- * the dump kernel, overwritten when the kernel image is loaded). */
-#define DB_IPLB_STAGE_ADDR          0x2000UL
 #define DB_DIAG_ILEN                4
 
 /* Truth snapshot (layout documented in sim/qemu/README.md). */
@@ -104,6 +102,24 @@ struct DumpbenchS390 {
     unsigned dump_r1;               /* DIAG R1 (rc goes to R1 + 1) */
     uint64_t dump_subcode;          /* DIAG R3 value */
     uint64_t ipl_vregs[32][2];      /* IPL CPU vector registers */
+    /* While the dump IPL stops the machine (truth snapshot, store status,
+     * state kept for SIGP) the CPU timers read as of the stop instant: a
+     * stopped CPU's timer does not decrement (PoP, "CPU Timer"), but TCG
+     * derives it from QEMU_CLOCK_VIRTUAL, which runs on while the truth
+     * file is written (measured ~0.7 s for 256 MiB). */
+    bool clock_frozen;
+    int64_t frozen_ns;
+
+    /* HMP "fault sdias": injected into accepted SDIAS store-data replies
+     * (libsclp's own injection is per profile, without a block window or
+     * count).  Kept on the object, so it survives the dump IPL. */
+    struct {
+        bool armed;
+        uint8_t status;             /* event_status to report */
+        int64_t at_block;           /* first fbn affected, -1 = any */
+        int64_t count;              /* replies to alter, -1 = all */
+        uint64_t fired;
+    } sdias_fault;
 };
 
 /* The machine has one firmware; -object creates at most one of these. */
@@ -169,11 +185,19 @@ static uint64_t db_tod2time(uint64_t t)
     return ((t >> 9) * 125) + (((t & 0x1ff) * 125) >> 9);
 }
 
+static int64_t db_cputm_now(void)
+{
+    if (db_singleton && db_singleton->clock_frozen) {
+        return db_singleton->frozen_ns;
+    }
+    return qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
+}
+
 /* Architected CPU-timer value (TCG keeps the expiry time in env->cputm). */
 static uint64_t db_get_cputm(CPUS390XState *env)
 {
     if (tcg_enabled()) {
-        return db_time2tod(env->cputm - qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL));
+        return db_time2tod(env->cputm - db_cputm_now());
     }
     return env->cputm;
 }
@@ -181,7 +205,7 @@ static uint64_t db_get_cputm(CPUS390XState *env)
 static void db_set_cputm(CPUS390XState *env, uint64_t v)
 {
     if (tcg_enabled()) {
-        env->cputm = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL) + db_tod2time(v);
+        env->cputm = db_cputm_now() + db_tod2time(v);
     } else {
         env->cputm = v;
     }
@@ -329,6 +353,50 @@ static void db_drop_sclp(DumpbenchS390 *db)
 /* ------------------------------------------------------------------ */
 /* SCLP hooks                                                          */
 
+/*
+ * SDIAS fault injection.  Offsets in the SDIAS Write Event Data SCCB
+ * (lx61:drivers/s390/char/sclp_sdias.h struct sdias_sccb: 8-byte SCCB
+ * header, then struct sdias_evbuf: evbuf header length@8 type@10
+ * flags@11, event_qual@14, event_status@31, fbn@52; SDIAS_EQ_STORE_DATA
+ * 0x0 in lx61:drivers/s390/char/sclp_sdias.h).
+ */
+#define DB_SCLP_CMDW_WRITE_EVENT_DATA   0x00760005u
+#define DB_SCLP_RC_NORMAL_COMPLETION    0x0020
+#define DB_SCLP_EVTYP_SDIAS             0x1c
+#define DB_SCLP_EVBUF_ACCEPTED          0x80
+#define DB_SDIAS_EQ_STORE_DATA          0x00
+#define DB_SDIAS_SCCB_LEN               68
+#define DB_SDIAS_OFF_TYPE               10
+#define DB_SDIAS_OFF_FLAGS              11
+#define DB_SDIAS_OFF_QUAL               14
+#define DB_SDIAS_OFF_STATUS             31
+#define DB_SDIAS_OFF_FBN                52
+
+static void db_sdias_fault_apply(DumpbenchS390 *db, uint32_t code,
+                                 uint64_t sccb)
+{
+    uint8_t b[DB_SDIAS_SCCB_LEN];
+    uint32_t fbn;
+
+    if (!db->sdias_fault.armed || code != DB_SCLP_CMDW_WRITE_EVENT_DATA ||
+        db_mem_read(NULL, sccb, b, sizeof(b)) != 0 ||
+        b[DB_SDIAS_OFF_TYPE] != DB_SCLP_EVTYP_SDIAS ||
+        b[DB_SDIAS_OFF_QUAL] != DB_SDIAS_EQ_STORE_DATA ||
+        !(b[DB_SDIAS_OFF_FLAGS] & DB_SCLP_EVBUF_ACCEPTED)) {
+        return;
+    }
+    fbn = ldl_be_p(b + DB_SDIAS_OFF_FBN);
+    if ((db->sdias_fault.at_block >= 0 &&
+         fbn < (uint64_t)db->sdias_fault.at_block) ||
+        (db->sdias_fault.count >= 0 &&
+         db->sdias_fault.fired >= (uint64_t)db->sdias_fault.count)) {
+        return;
+    }
+    db->sdias_fault.fired++;
+    (void)db_mem_write(NULL, sccb + DB_SDIAS_OFF_STATUS,
+                       &db->sdias_fault.status, 1);
+}
+
 bool dumpbench_s390_service_call(uint64_t sccb, uint32_t code, int *r)
 {
     uint8_t head[16];
@@ -347,6 +415,9 @@ bool dumpbench_s390_service_call(uint64_t sccb, uint32_t code, int *r)
         return false;
     }
     rc = dbs_service_call(s, code, sccb);
+    if (rc == DB_SCLP_RC_NORMAL_COMPLETION) {
+        db_sdias_fault_apply(db_singleton, code, sccb);
+    }
     *r = rc < 0 ? rc : 0;
     return true;
 }
@@ -690,6 +761,8 @@ static int db_dump_begin(DumpbenchS390 *db)
         return -1;
     }
     cpu = S390_CPU(cs);
+    db->frozen_ns = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
+    db->clock_frozen = true;
     if (db->truth) {
         tmp = g_strdup_printf("%s.tmp", db->truth);
         if (!db_write_truth(db, tmp, &err)) {
@@ -712,6 +785,7 @@ static int db_dump_begin(DumpbenchS390 *db)
             cpu->env.regs[db->dump_r1 + 1] = rc_set ? rc : DIAG_308_RC_NO_CONF;
         }
     }
+    db->clock_frozen = false;
     if (r != DBS_ACT_DUMP_IPL) {
         if (tmp) {
             unlink(tmp);
@@ -740,7 +814,9 @@ int dumpbench_s390_reset_begin(int reset_type)
     db->dump_pending = false;
     if (reset_type == S390_RESET_EXTERNAL) {
         /* system_reset / power-on: fresh firmware state, like QEMU's IPLB */
-        db_drop_sclp(db);
+        if (db->sclp) {
+            dbs_reset(db->sclp);
+        }
         return 0;
     }
     if (!pending || reset_type != S390_RESET_REIPL) {
@@ -863,18 +939,17 @@ static void db_stage_operator_iplb(DumpbenchS390 *db)
 {
     uint8_t blk[DBS_IPLB_SIZE];
     uint32_t len;
-    uint64_t rc = 0;
-    bool rc_set = false, is_dump;
+    bool is_dump;
 
     if (dbs_has_iplb(db->sclp, &is_dump) && is_dump) {
         return;
     }
+    /* firmware stores its own block: no guest memory is touched */
     if (dbs_build_fcp_dump_iplb(blk, &len, db->dump_devno, db->dump_wwpn,
                                 db->dump_lun) != 0 ||
-        db_mem_write(NULL, DB_IPLB_STAGE_ADDR, blk, len) != 0 ||
-        dbs_diag308(db->sclp, 0, DIAG308_SET, DB_IPLB_STAGE_ADDR, &rc,
-                    &rc_set) < 0 || !rc_set || rc != DIAG_308_RC_OK) {
-        error_report("dumpbench-s390: could not store the operator dump IPLB");
+        dbs_set_iplb(db->sclp, blk, len) != 0) {
+        error_report("dumpbench-s390: could not store the operator dump "
+                     "IPLB: %s", dbs_last_error(db->sclp));
     }
 }
 
@@ -932,6 +1007,70 @@ void dumpbench_s390_dump_reset_done(void)
 /* ------------------------------------------------------------------ */
 /* Monitor                                                             */
 
+/*
+ * "fault sdias status=N [at-block=N] [count=N]" arms the SDIAS fault;
+ * "fault clear" disarms it.  Every value is checked; nothing changes on
+ * an error.
+ */
+static void db_hmp_fault(Monitor *mon, DumpbenchS390 *db, const char *args)
+{
+    g_auto(GStrv) w = g_strsplit(args ? args : "", " ", -1);
+    int64_t status = -1, at_block = -1, count = -1;
+    int i;
+
+    if (!w[0] || !strcmp(w[0], "clear")) {
+        memset(&db->sdias_fault, 0, sizeof(db->sdias_fault));
+        monitor_printf(mon, "faults cleared\n");
+        return;
+    }
+    if (strcmp(w[0], "sdias")) {
+        monitor_printf(mon, "unknown fault target '%s' (sdias|clear)\n",
+                       w[0]);
+        return;
+    }
+    for (i = 1; w[i]; i++) {
+        const char *eq = strchr(w[i], '=');
+        int64_t *dst;
+        uint64_t v;
+
+        if (!*w[i]) {
+            continue;
+        }
+        if (!eq) {
+            monitor_printf(mon, "fault sdias: '%s' is not key=value\n", w[i]);
+            return;
+        }
+        if (!strncmp(w[i], "status=", 7)) {
+            dst = &status;
+        } else if (!strncmp(w[i], "at-block=", 9)) {
+            dst = &at_block;
+        } else if (!strncmp(w[i], "count=", 6)) {
+            dst = &count;
+        } else {
+            monitor_printf(mon, "fault sdias: unknown key in '%s' "
+                           "(status|at-block|count)\n", w[i]);
+            return;
+        }
+        if (qemu_strtou64(eq + 1, NULL, 0, &v) != 0 || v > UINT32_MAX ||
+            (dst == &status && (v == 0 || v > 0xff))) {
+            monitor_printf(mon, "fault sdias: bad value in '%s'\n", w[i]);
+            return;
+        }
+        *dst = (int64_t)v;
+    }
+    if (status < 0) {
+        monitor_printf(mon, "fault sdias: status=N (1..255) is required\n");
+        return;
+    }
+    db->sdias_fault.armed = true;
+    db->sdias_fault.status = (uint8_t)status;
+    db->sdias_fault.at_block = at_block;
+    db->sdias_fault.count = count;
+    db->sdias_fault.fired = 0;
+    monitor_printf(mon, "fault sdias armed: status 0x%02x at-block %" PRId64
+                   " count %" PRId64 "\n", (unsigned)status, at_block, count);
+}
+
 void hmp_dumpbench_s390(Monitor *mon, const QDict *qdict)
 {
     const char *action = qdict_get_str(qdict, "action");
@@ -949,14 +1088,24 @@ void hmp_dumpbench_s390(Monitor *mon, const QDict *qdict)
     }
     if (!strcmp(action, "info")) {
         monitor_printf(mon, "profile %s state %s hsa %" PRIu64
-                       " hsa-size-field %u dump-pending %d\n",
+                       " hsa-size-field %u dump-pending %d"
+                       " sdias-fault %s status 0x%02x at-block %" PRId64
+                       " count %" PRId64 " fired %" PRIu64 "\n",
                        dbs_profile_name(s), dbs_state_name(s),
                        dbs_hsa_bytes(s), dbs_read_info_hsa_field(s),
-                       db->dump_pending);
+                       db->dump_pending,
+                       db->sdias_fault.armed ? "armed" : "off",
+                       db->sdias_fault.status, db->sdias_fault.at_block,
+                       db->sdias_fault.count, db->sdias_fault.fired);
+        return;
+    }
+    if (!strcmp(action, "fault")) {
+        db_hmp_fault(mon, db, qdict_get_try_str(qdict, "args"));
         return;
     }
     if (strcmp(action, "dump")) {
-        monitor_printf(mon, "unknown action '%s' (dump|info)\n", action);
+        monitor_printf(mon, "unknown action '%s' (dump|info|fault)\n",
+                       action);
         return;
     }
     if (!dbs_dump_supported(s)) {

@@ -218,6 +218,16 @@ int dbs_dump_ipl(struct sclp *s, unsigned cpu)
     return sclp_dump_ipl(s, cpu);
 }
 
+int dbs_set_iplb(struct sclp *s, const uint8_t *buf, uint32_t len)
+{
+    return sclp_set_iplb(s, buf, len) == SCLP_OK ? 0 : -1;
+}
+
+void dbs_reset(struct sclp *s)
+{
+    sclp_reset(s);
+}
+
 int dbs_build_fcp_dump_iplb(uint8_t *out, uint32_t *len, uint16_t devno,
                             uint64_t wwpn, uint64_t lun)
 {

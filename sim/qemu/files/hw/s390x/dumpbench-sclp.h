@@ -97,6 +97,11 @@ bool dbs_has_iplb(const struct sclp *s, bool *is_dump);
 bool dbs_get_iplb(const struct sclp *s, uint8_t *out, uint32_t *len);
 /* Operator dump: sclp_dump_ipl(); 0, or < 0 (message in dbs_last_error). */
 int dbs_dump_ipl(struct sclp *s, unsigned cpu);
+/* Host-side SET of an IPLB (libsclp sclp_set_iplb: DIAG 308/5's checks);
+ * 0, or < 0 with the reason in dbs_last_error. */
+int dbs_set_iplb(struct sclp *s, const uint8_t *buf, uint32_t len);
+/* Machine reset (power-on / system_reset): fresh firmware state. */
+void dbs_reset(struct sclp *s);
 /* FCP dump IPLB (opt 0x20) for an operator dump without a stored block. */
 int dbs_build_fcp_dump_iplb(uint8_t *out, uint32_t *len, uint16_t devno,
                             uint64_t wwpn, uint64_t lun);
