@@ -323,4 +323,12 @@ struct ppc64_ref_out {
 int ppc64_reference_compare(const char *vmcore, const char *truth, uint64_t fdm_va,
                             struct ppc64_ref_out *out, char *err, size_t errlen);
 
+/* `TOOL --dump-dmesg VMCORE OUT` (Debian's ppc64el makedumpfile under
+ * qemu-ppc64le-static, DUMPBENCH_PPC64_MAKEDUMPFILE); OUT must hold `want`.
+ * PPC64_MDF_* verdict, why says which (qemu_ppc64_oracle.c). */
+enum { PPC64_MDF_OK = 0, PPC64_MDF_FAILED = 1, PPC64_MDF_SKIPPED = 2 };
+int ppc64_makedumpfile_dmesg(const char *tool, const char *vmcore, const char *out,
+                             const char *want, int timeout_s, unsigned *nlines,
+                             char *why, size_t wl);
+
 #endif /* HARNESS_QEMU_INTERNAL_H */

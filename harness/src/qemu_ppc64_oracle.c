@@ -10,7 +10,9 @@
  *    destination area) or reported;
  *  - every NT_PRSTATUS note against the truth registers (port of
  *    sim/guest/ppc64/check-notes.py);
- *  - the kernel's printk ring found through VMCOREINFO contains a text.
+ *  - the kernel's printk ring found through VMCOREINFO contains a text;
+ *  - makedumpfile --dump-dmesg (a command, run with a timeout) writes a
+ *    log that contains the same text.
  *
  * Truth header (big-endian): 0x00 magic "DBPPC64T", 0x08 version 1, 0x0C
  * header size 64, 0x10 CPU records, 0x14 record size (>= 376), 0x18 os-term
@@ -30,11 +32,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #define TRUTH_HDR 64u
@@ -546,4 +551,144 @@ int ppc64_oracle_compare(const struct ppc64_oracle_in *in, struct ppc64_oracle_o
     ppc64_truth_close(&t);
     qelf_close(&e);
     return rc;
+}
+
+/* ---- makedumpfile --dump-dmesg -------------------------------------------- */
+
+/*
+ * Debian's makedumpfile reads a vmcore of its own architecture only (the
+ * arch code is chosen at compile time: makedumpfile.h #ifdef __powerpc64__),
+ * so ci/real-ppc64 runs the ppc64el build under qemu-ppc64le-static from a
+ * sysroot; `tool` is that command (sh words, DUMPBENCH_PPC64_MAKEDUMPFILE).
+ * Run as `TOOL --dump-dmesg VMCORE OUT` (makedumpfile(8): the log buffer
+ * found through VMCOREINFO; no vmlinux needed), stdout/stderr in OUT.log,
+ * killed after timeout_s.  Returns PPC64_MDF_OK when it exited 0 and OUT
+ * holds `want` (NULL: OUT is not empty), PPC64_MDF_SKIPPED when tool is
+ * unset or sh could not execute it (exit 126/127), else PPC64_MDF_FAILED;
+ * why says which (N lines, the exit code, the first line of OUT.log).
+ */
+
+static double mdf_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+int ppc64_makedumpfile_dmesg(const char *tool, const char *vmcore, const char *out,
+                             const char *want, int timeout_s, unsigned *nlines,
+                             char *why, size_t wl)
+{
+    *nlines = 0;
+    if (!tool || !*tool) {
+        snprintf(why, wl, "DUMPBENCH_PPC64_MAKEDUMPFILE not set (Debian's makedumpfile:ppc64el under "
+                 "qemu-ppc64le-static; ci/real-ppc64 prepares it)");
+        return PPC64_MDF_SKIPPED;
+    }
+    char logp[1100], cmd[1200];
+    snprintf(logp, sizeof logp, "%s.log", out);
+    snprintf(cmd, sizeof cmd, "exec %s --dump-dmesg \"$0\" \"$1\"", tool);
+    if (strlen(cmd) >= sizeof cmd - 1) {
+        snprintf(why, wl, "DUMPBENCH_PPC64_MAKEDUMPFILE is too long (%zu bytes)", strlen(tool));
+        return PPC64_MDF_FAILED;
+    }
+    unlink(out);    /* a stale OUT must not pass; makedumpfile writes it anew */
+    pid_t pid = fork();
+    if (pid < 0) {
+        snprintf(why, wl, "fork: %s", strerror(errno));
+        return PPC64_MDF_FAILED;
+    }
+    if (pid == 0) {
+        setpgid(0, 0);
+        int fd = open(logp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        if (fd >= 0) {
+            dup2(fd, 1);
+            dup2(fd, 2);
+            close(fd);
+        }
+        int nul = open("/dev/null", O_RDONLY);
+        if (nul >= 0)
+            dup2(nul, 0);
+        execl("/bin/sh", "sh", "-c", cmd, vmcore, out, (char *)NULL);
+        _exit(127);
+    }
+    setpgid(pid, pid);
+    int st = 0;
+    bool timed_out = false;
+    double end = mdf_now() + timeout_s;
+    while (waitpid(pid, &st, WNOHANG) == 0) {
+        if (mdf_now() > end) {
+            kill(-pid, SIGKILL);
+            kill(pid, SIGKILL);
+            waitpid(pid, &st, 0);
+            timed_out = true;
+            break;
+        }
+        usleep(50000);
+    }
+    char first[160] = "";
+    FILE *lf = fopen(logp, "r");
+    /* first non-empty line of the tool's messages, for the reason */
+    while (lf && fgets(first, sizeof first, lf)) {
+        first[strcspn(first, "\n")] = '\0';
+        if (first[0])
+            break;
+    }
+    if (lf)
+        fclose(lf);
+    if (timed_out) {
+        snprintf(why, wl, "timed out after %d s (log %.300s)", timeout_s, logp);
+        return PPC64_MDF_FAILED;
+    }
+    int code = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + (WIFSIGNALED(st) ? WTERMSIG(st) : 0);
+    if (code == 126 || code == 127) {
+        snprintf(why, wl, "'%.200s' could not be executed (exit %d: %.120s)", tool, code, first);
+        return PPC64_MDF_SKIPPED;
+    }
+    if (code != 0) {
+        snprintf(why, wl, "exit %d: %.150s (log %.300s)", code, first, logp);
+        return PPC64_MDF_FAILED;
+    }
+    FILE *f = fopen(out, "r");
+    if (!f) {
+        snprintf(why, wl, "exit 0 but no output file %.300s: %s", out, strerror(errno));
+        return PPC64_MDF_FAILED;
+    }
+    /* lines of any length: count '\n', search `want` across fgets chunks by
+     * keeping the tail of the previous chunk */
+    size_t wn = want ? strlen(want) : 0;
+    char buf[4096 + 512];
+    size_t carry = 0, bytes = 0;
+    bool found = false;
+    unsigned n = 0;
+    size_t got;
+    while ((got = fread(buf + carry, 1, 4096, f)) > 0) {
+        bytes += got;
+        for (size_t i = carry; i < carry + got; i++)
+            n += buf[i] == '\n';
+        size_t have = carry + got;
+        if (wn && !found && memmem(buf, have, want, wn))
+            found = true;
+        carry = wn > 1 && wn - 1 < 512 ? (have < wn - 1 ? have : wn - 1) : 0;
+        memmove(buf, buf + have - carry, carry);
+    }
+    bool rerr = ferror(f);
+    fclose(f);
+    if (bytes && n == 0)
+        n = 1;      /* one unterminated line */
+    *nlines = n;
+    if (rerr) {
+        snprintf(why, wl, "cannot read %.300s", out);
+        return PPC64_MDF_FAILED;
+    }
+    if (bytes == 0) {
+        snprintf(why, wl, "exit 0 but %.300s is empty (%.150s)", out, first);
+        return PPC64_MDF_FAILED;
+    }
+    if (wn && !found) {
+        snprintf(why, wl, "%u lines, lacks '%.100s' (%.300s)", n, want, out);
+        return PPC64_MDF_FAILED;
+    }
+    snprintf(why, wl, "%u lines%s%.100s%s", n, wn ? ", contain '" : "", wn ? want : "", wn ? "'" : "");
+    return PPC64_MDF_OK;
 }

@@ -1,12 +1,14 @@
 /*
  * ppc64 fadump oracles over synthetic files (harness/src/qemu_ppc64_oracle.c):
  * the DBPPC64T truth reader with valid, truncated and corrupt input, and the
- * page / register / printk-ring oracle over a hand-built ELF vmcore.
+ * page / register / printk-ring oracle over a hand-built ELF vmcore, and
+ * the makedumpfile --dump-dmesg runner with stand-in tools.
  */
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <CUnit/CUnit.h>
 
@@ -429,6 +431,138 @@ static void test_reference_without_libsim(void)
     free(vp);
 }
 
+/* ---- makedumpfile --dump-dmesg runner, with stand-in tools ---------------- */
+
+static double mono_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+#define PANIC "Kernel panic - not syncing: sysrq triggered crash"
+
+/* A stand-in makedumpfile: `sh DIR/name.sh`; the script checks it got
+ * `--dump-dmesg VMCORE OUT` (exit 3 otherwise) and then runs body with
+ * $2 = vmcore, $3 = out. */
+static char *fake_tool(const char *name, const char *body)
+{
+    char s[2048];
+    int n = snprintf(s, sizeof s,
+                     "[ \"$1\" = --dump-dmesg ] && [ -f \"$2\" ] && [ -n \"$3\" ] || "
+                     "{ echo \"bad args: $*\" >&2; exit 3; }\n%s\n", body);
+    CU_ASSERT_FATAL(n > 0 && (size_t)n < sizeof s);
+    char fn[64];
+    snprintf(fn, sizeof fn, "%s.sh", name);
+    char *p = write_tmp(fn, (const uint8_t *)s, strlen(s));
+    char *cmd = malloc(strlen(p) + 8);
+    sprintf(cmd, "sh %s", p);
+    free(p);
+    return cmd;
+}
+
+static int mdf_run(const char *body, const char *want, int timeout_s, unsigned *n, char *why, size_t wl)
+{
+    char *vm = write_tmp("mdf-vmcore", (const uint8_t *)"ELF", 3);
+    char out[600];
+    snprintf(out, sizeof out, "%s/dmesg.txt", dir);
+    char *tool = body ? fake_tool("mdf", body) : NULL;
+    int v = ppc64_makedumpfile_dmesg(tool, vm, out, want, timeout_s, n, why, wl);
+    free(tool);
+    free(vm);
+    return v;
+}
+
+static void test_mdf_found(void)
+{
+    unsigned n = 99;
+    char why[400] = "";
+    int v = mdf_run("printf '[    0.0] fadump: ok\\n[    2.4] sysrq: Trigger a crash\\n[    2.4] " PANIC
+                    "\\n' > \"$3\"; echo 'The kernel version is not supported.'",
+                    PANIC, 60, &n, why, sizeof why);
+    CU_ASSERT_EQUAL(v, PPC64_MDF_OK);
+    CU_ASSERT_EQUAL(n, 3);
+    CU_ASSERT_PTR_NOT_NULL(strstr(why, "3 lines"));
+}
+
+static void test_mdf_text_across_chunks(void)
+{
+    /* the text straddles the runner's 4096-byte read boundary */
+    unsigned n = 0;
+    char why[400] = "";
+    int v = mdf_run("{ head -c 4080 /dev/zero | tr '\\0' x; printf '\\n" PANIC "\\n'; } > \"$3\"",
+                    PANIC, 60, &n, why, sizeof why);
+    CU_ASSERT_EQUAL(v, PPC64_MDF_OK);
+    CU_ASSERT_EQUAL(n, 2);
+}
+
+static void test_mdf_lacks_text(void)
+{
+    unsigned n = 0;
+    char why[400] = "";
+    int v = mdf_run("printf 'line one\\nKernel panic - not syncing: something else\\n' > \"$3\"",
+                    PANIC, 60, &n, why, sizeof why);
+    CU_ASSERT_EQUAL(v, PPC64_MDF_FAILED);
+    CU_ASSERT_EQUAL(n, 2);
+    CU_ASSERT_PTR_NOT_NULL(strstr(why, "lacks 'Kernel panic - not syncing: sysrq"));
+}
+
+static void test_mdf_tool_fails(void)
+{
+    /* what the host's amd64 build says about a ppc64le vmcore */
+    unsigned n = 0;
+    char why[400] = "";
+    int v = mdf_run("echo 'vtop4_x86_64: Can'\"'\"'t get the symbol of init_top_pgt.' >&2; exit 1",
+                    PANIC, 60, &n, why, sizeof why);
+    CU_ASSERT_EQUAL(v, PPC64_MDF_FAILED);
+    CU_ASSERT_PTR_NOT_NULL(strstr(why, "exit 1"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(why, "vtop4_x86_64"));
+}
+
+static void test_mdf_stale_output(void)
+{
+    /* exit 0 without writing OUT: an OUT left by an earlier run must not pass */
+    char out[600];
+    snprintf(out, sizeof out, "%s/dmesg.txt", dir);
+    CU_ASSERT_EQUAL_FATAL(th_write_file(out, PANIC "\n", strlen(PANIC) + 1), 0);
+    unsigned n = 0;
+    char why[400] = "";
+    CU_ASSERT_EQUAL(mdf_run("exit 0", PANIC, 60, &n, why, sizeof why), PPC64_MDF_FAILED);
+    CU_ASSERT_PTR_NOT_NULL(strstr(why, "no output file"));
+    /* empty output */
+    CU_ASSERT_EQUAL(mdf_run(": > \"$3\"", PANIC, 60, &n, why, sizeof why), PPC64_MDF_FAILED);
+    CU_ASSERT_PTR_NOT_NULL(strstr(why, "empty"));
+}
+
+static void test_mdf_timeout(void)
+{
+    unsigned n = 0;
+    char why[400] = "";
+    double t0 = mono_now();
+    int v = mdf_run("echo " PANIC " > \"$3\"; exec sleep 30", PANIC, 1, &n, why, sizeof why);
+    CU_ASSERT_EQUAL(v, PPC64_MDF_FAILED);
+    CU_ASSERT_PTR_NOT_NULL(strstr(why, "timed out after 1 s"));
+    CU_ASSERT(mono_now() - t0 < 15);
+}
+
+static void test_mdf_absent(void)
+{
+    unsigned n = 0;
+    char why[400] = "";
+    /* unset: SKIPPED, never OK */
+    CU_ASSERT_EQUAL(mdf_run(NULL, PANIC, 60, &n, why, sizeof why), PPC64_MDF_SKIPPED);
+    CU_ASSERT_PTR_NOT_NULL(strstr(why, "DUMPBENCH_PPC64_MAKEDUMPFILE not set"));
+    /* set to a command that does not exist: sh exits 127 */
+    char *vm = write_tmp("mdf-vmcore", (const uint8_t *)"ELF", 3);
+    char out[600];
+    snprintf(out, sizeof out, "%s/dmesg.txt", dir);
+    int v = ppc64_makedumpfile_dmesg("/nonexistent/qemu-ppc64le-static -L /x /x/makedumpfile", vm, out,
+                                     PANIC, 60, &n, why, sizeof why);
+    CU_ASSERT_EQUAL(v, PPC64_MDF_SKIPPED);
+    CU_ASSERT_PTR_NOT_NULL(strstr(why, "could not be executed"));
+    free(vm);
+}
+
 int register_ppc64_oracle_tests(void)
 {
     CU_pSuite s = CU_add_suite("ppc64_oracle", setup, teardown);
@@ -444,6 +578,13 @@ int register_ppc64_oracle_tests(void)
            !CU_add_test(s, "oracle: register differs", test_oracle_register_differs) ||
            !CU_add_test(s, "oracle: dmesg lacks the text", test_oracle_dmesg_lacks) ||
            !CU_add_test(s, "oracle: truncated vmcore", test_oracle_corrupt_vmcore) ||
-           !CU_add_test(s, "reference oracle without libsim: skipped", test_reference_without_libsim)
+           !CU_add_test(s, "reference oracle without libsim: skipped", test_reference_without_libsim) ||
+           !CU_add_test(s, "makedumpfile: panic found, lines counted", test_mdf_found) ||
+           !CU_add_test(s, "makedumpfile: text across read chunks", test_mdf_text_across_chunks) ||
+           !CU_add_test(s, "makedumpfile: text missing", test_mdf_lacks_text) ||
+           !CU_add_test(s, "makedumpfile: tool exits non-zero", test_mdf_tool_fails) ||
+           !CU_add_test(s, "makedumpfile: stale or empty output", test_mdf_stale_output) ||
+           !CU_add_test(s, "makedumpfile: timeout", test_mdf_timeout) ||
+           !CU_add_test(s, "makedumpfile: absent tool skipped", test_mdf_absent)
            ? -1 : 0;
 }

@@ -23,6 +23,10 @@
  *                               failed run in its run directory
  *   DUMPBENCH_PPC64_REFERENCE=0 skip the reference-agent oracle (the sim's
  *                               fadump agent on the truth snapshot, ~30 s)
+ *   DUMPBENCH_PPC64_MAKEDUMPFILE command words running Debian's ppc64el
+ *                               makedumpfile (ci/real-ppc64: qemu-ppc64le-static
+ *                               -L SYSROOT SYSROOT/usr/bin/makedumpfile); unset:
+ *                               the --dump-dmesg oracle is SKIPPED
  */
 #ifndef HARNESS_QEMU_H
 #define HARNESS_QEMU_H
