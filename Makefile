@@ -94,7 +94,7 @@ sim-scenarios: build-all
 	    B=$(B) ci/regress-demo out/runs; \
 	else echo "# sim scenarios: none yet"; fi
 
-# x86_64 kdump (direct QMP, then three of its scenarios on the libvirt
+# x86_64 kdump (direct QMP, then the same scenarios on the libvirt
 # backend), then the patched-firmware paths (s390x zfcpdump, ppc64 fadump:
 # these build the patched QEMU and the kernels into the cache).  All run
 # even when one fails; the phase fails if any failed.
