@@ -9,45 +9,61 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <dumpfmt/s390.h>
+
 #include "abi_s390dump.h"
 #include "internal.h"
 
-/* Offset of a lowcore field inside the 512-byte save area at prefix + 0x1200. */
-#define SA(field) ((field) - LC_FPREGS)
-#define SA_LEN    (LC_SA_END - LC_FPREGS)
+/* Offset of a field inside the save area at prefix + 0x1200. */
+#define SA(field) offsetof(struct db_s390_save_area, field)
+#define SA_LEN    DB_S390_SA_SIZE
 
-static void sa_decode(const uint8_t *sa, struct db_s390_cpu *c)
+void df_s390_sa_decode(const uint8_t sa[DB_S390_SA_SIZE],
+                       struct db_s390_cpu *c)
 {
     for (int i = 0; i < 16; i++) {
-        c->fprs[i] = db_ld_be64(sa + SA(LC_FPREGS) + 8 * i);
-        c->gprs[i] = db_ld_be64(sa + SA(LC_GPREGS) + 8 * i);
-        c->acrs[i] = db_ld_be32(sa + SA(LC_ACRS) + 4 * i);
-        c->crs[i] = db_ld_be64(sa + SA(LC_CRS) + 8 * i);
+        c->fprs[i] = db_ld_be64(sa + SA(fprs) + 8 * i);
+        c->gprs[i] = db_ld_be64(sa + SA(gprs) + 8 * i);
+        c->acrs[i] = db_ld_be32(sa + SA(acrs) + 4 * i);
+        c->crs[i] = db_ld_be64(sa + SA(crs) + 8 * i);
     }
-    c->psw_mask = db_ld_be64(sa + SA(LC_PSW));
-    c->psw_addr = db_ld_be64(sa + SA(LC_PSW) + 8);
-    c->prefix = db_ld_be32(sa + SA(LC_PREFIX));
-    c->fpc = db_ld_be32(sa + SA(LC_FPC));
-    c->todpreg = db_ld_be32(sa + SA(LC_TODPREG));
-    c->cputm = db_ld_be64(sa + SA(LC_CPUTM));
-    c->ckc = db_ld_be64(sa + SA(LC_CKC)) << 8;   /* bits 0-55 stored */
+    c->psw_mask = db_ld_be64(sa + SA(psw));
+    c->psw_addr = db_ld_be64(sa + SA(psw) + 8);
+    c->prefix = db_ld_be32(sa + SA(prefix));
+    c->fpc = db_ld_be32(sa + SA(fpc));
+    c->todpreg = db_ld_be32(sa + SA(todpreg));
+    c->cputm = db_ld_be64(sa + SA(cputm));
+    c->ckc = db_ld_be64(sa + SA(ckc)) << 8;   /* bits 0-55 stored */
 }
 
-static void sa_encode(uint8_t *sa, const struct db_s390_cpu *c)
+void df_s390_sa_encode(const struct db_s390_cpu *c,
+                       uint8_t sa[DB_S390_SA_SIZE])
 {
     for (int i = 0; i < 16; i++) {
-        db_st_be64(sa + SA(LC_FPREGS) + 8 * i, c->fprs[i]);
-        db_st_be64(sa + SA(LC_GPREGS) + 8 * i, c->gprs[i]);
-        db_st_be32(sa + SA(LC_ACRS) + 4 * i, c->acrs[i]);
-        db_st_be64(sa + SA(LC_CRS) + 8 * i, c->crs[i]);
+        db_st_be64(sa + SA(fprs) + 8 * i, c->fprs[i]);
+        db_st_be64(sa + SA(gprs) + 8 * i, c->gprs[i]);
+        db_st_be32(sa + SA(acrs) + 4 * i, c->acrs[i]);
+        db_st_be64(sa + SA(crs) + 8 * i, c->crs[i]);
     }
-    db_st_be64(sa + SA(LC_PSW), c->psw_mask);
-    db_st_be64(sa + SA(LC_PSW) + 8, c->psw_addr);
-    db_st_be32(sa + SA(LC_PREFIX), c->prefix);
-    db_st_be32(sa + SA(LC_FPC), c->fpc);
-    db_st_be32(sa + SA(LC_TODPREG), c->todpreg);
-    db_st_be64(sa + SA(LC_CPUTM), c->cputm);
-    db_st_be64(sa + SA(LC_CKC), c->ckc >> 8);
+    db_st_be64(sa + SA(psw), c->psw_mask);
+    db_st_be64(sa + SA(psw) + 8, c->psw_addr);
+    db_st_be32(sa + SA(prefix), c->prefix);
+    db_st_be32(sa + SA(fpc), c->fpc);
+    db_st_be32(sa + SA(todpreg), c->todpreg);
+    db_st_be64(sa + SA(cputm), c->cputm);
+    db_st_be64(sa + SA(ckc), c->ckc >> 8);
+}
+
+/* V0-V15: bytes 0-7 the FPRs (ignored), 8-15 vxrs_low; V16-V31 in full. */
+void df_s390_adtl_vx_decode(const uint8_t vx[DB_S390_ADTL_VX_SIZE],
+                            struct db_s390_cpu *c)
+{
+    const uint8_t *v = vx + offsetof(struct db_s390_adtl_vx_area, vregs);
+    for (int i = 0; i < 16; i++) {
+        c->vxrs_low[i] = db_ld_be64(v + 16 * i + 8);
+        c->vxrs_high[i][0] = db_ld_be64(v + 16 * (16 + i));
+        c->vxrs_high[i][1] = db_ld_be64(v + 16 * (16 + i) + 8);
+    }
 }
 
 int df__read_s390(const char *path, const uint8_t *buf, size_t len,
@@ -184,7 +200,7 @@ int df__read_s390(const char *path, const uint8_t *buf, size_t len,
         uint64_t sa = (uint64_t)h->lc_vec[i] + LC_FPREGS;
         if (sa >= h->mem_start && sa - h->mem_start <= msize &&
             msize - (sa - h->mem_start) >= SA_LEN) {
-            sa_decode(buf + h->hdr_size + (sa - h->mem_start), &c.regs.s390);
+            df_s390_sa_decode(buf + h->hdr_size + (sa - h->mem_start), &c.regs.s390);
         }
         int ci = df_dump_add_cpu(d, &c, err);
         if (ci < 0) {
@@ -308,7 +324,7 @@ static int s390_emit(const struct df_dump *d, const struct s390_plan *pl,
         }
         uint8_t sa[SA_LEN];
         df__mem_fill(d, sl->addr, sa, sa_len);
-        sa_encode(sa, &d->cpus[sl->cpu].regs.s390);
+        df_s390_sa_encode(&d->cpus[sl->cpu].regs.s390, sa);
         rc = df__sink_write(s, sa, sa_len, err);
         cur = sl->addr + sa_len;
     }

@@ -4,6 +4,7 @@
 
 #include <CUnit/CUnit.h>
 #include <dumpbench/be.h>
+#include <dumpfmt/s390.h>
 
 #include "tutil.h"
 
@@ -287,6 +288,80 @@ static void test_s390dump_wrong_arch(void)
     df_dump_free(d);
 }
 
+/*
+ * The save-area codec at its architected offsets (lx61 lowcore.h 0x1200 +
+ * field; q72 s390_store_status): encode writes only the fields (pads and
+ * last_break keep their bytes), decode reads them back, ckc bits 0-55.
+ */
+static void test_s390_save_area_codec(void)
+{
+    struct db_s390_cpu a, b;
+    memset(&a, 0, sizeof(a));
+    for (int i = 0; i < 16; i++) {
+        a.fprs[i] = 0xf000000000000000ull + (uint64_t)i;
+        a.gprs[i] = 0x6000000000000000ull + (uint64_t)i;
+        a.acrs[i] = 0xa0000000u + (uint32_t)i;
+        a.crs[i] = 0xc000000000000000ull + (uint64_t)i;
+    }
+    a.psw_mask = 0x0704c00180000000ull;
+    a.psw_addr = 0x123456;
+    a.prefix = 0x102000;
+    a.fpc = 0x80000;
+    a.todpreg = 0xabcd;
+    a.cputm = 0x1111222233334444ull;
+    a.ckc = 0xaabbccddeeff1177ull;             /* low byte is not stored */
+    uint8_t sa[DB_S390_SA_SIZE];
+    memset(sa, 0xee, sizeof(sa));
+    df_s390_sa_encode(&a, sa);
+    CU_ASSERT_EQUAL(db_ld_be64(sa + 0x000 + 8 * 3), a.fprs[3]);
+    CU_ASSERT_EQUAL(db_ld_be64(sa + 0x080 + 8 * 15), a.gprs[15]);
+    CU_ASSERT_EQUAL(db_ld_be64(sa + 0x100), a.psw_mask);
+    CU_ASSERT_EQUAL(db_ld_be64(sa + 0x108), a.psw_addr);
+    CU_ASSERT_EQUAL(db_ld_be32(sa + 0x118), a.prefix);
+    CU_ASSERT_EQUAL(db_ld_be32(sa + 0x11c), a.fpc);
+    CU_ASSERT_EQUAL(db_ld_be32(sa + 0x124), a.todpreg);
+    CU_ASSERT_EQUAL(db_ld_be64(sa + 0x128), a.cputm);
+    CU_ASSERT_EQUAL(db_ld_be64(sa + 0x130), 0x00aabbccddeeff11ull);
+    CU_ASSERT_EQUAL(db_ld_be32(sa + 0x140 + 4 * 2), a.acrs[2]);
+    CU_ASSERT_EQUAL(db_ld_be64(sa + 0x180 + 8 * 13), a.crs[13]);
+    static const unsigned untouched[][2] = { {0x110, 8}, {0x120, 4}, {0x138, 8} };
+    for (size_t k = 0; k < sizeof(untouched) / sizeof(untouched[0]); k++) {
+        for (unsigned i = 0; i < untouched[k][1]; i++) {
+            CU_ASSERT_EQUAL(sa[untouched[k][0] + i], 0xee);
+        }
+    }
+    memset(&b, 0x55, sizeof(b));
+    df_s390_sa_decode(sa, &b);
+    CU_ASSERT_EQUAL(memcmp(b.fprs, a.fprs, sizeof(a.fprs)), 0);
+    CU_ASSERT_EQUAL(memcmp(b.gprs, a.gprs, sizeof(a.gprs)), 0);
+    CU_ASSERT_EQUAL(memcmp(b.acrs, a.acrs, sizeof(a.acrs)), 0);
+    CU_ASSERT_EQUAL(memcmp(b.crs, a.crs, sizeof(a.crs)), 0);
+    CU_ASSERT_EQUAL(b.psw_mask, a.psw_mask);
+    CU_ASSERT_EQUAL(b.psw_addr, a.psw_addr);
+    CU_ASSERT_EQUAL(b.prefix, a.prefix);
+    CU_ASSERT_EQUAL(b.fpc, a.fpc);
+    CU_ASSERT_EQUAL(b.todpreg, a.todpreg);
+    CU_ASSERT_EQUAL(b.cputm, a.cputm);
+    CU_ASSERT_EQUAL(b.ckc, 0xaabbccddeeff1100ull);
+    CU_ASSERT_EQUAL(b.vxrs_low[0], 0x5555555555555555ull);   /* not touched */
+    CU_ASSERT_EQUAL(b.address, 0x5555);
+
+    /* STORE ADDITIONAL STATUS vector area: V0-15 bytes 8-15, V16-31 whole */
+    uint8_t vx[DB_S390_ADTL_VX_SIZE];
+    for (int i = 0; i < 32; i++) {
+        db_st_be64(vx + 16 * i, 0x1000000000000000ull + (uint64_t)i);
+        db_st_be64(vx + 16 * i + 8, 0x2000000000000000ull + (uint64_t)i);
+    }
+    df_s390_adtl_vx_decode(vx, &b);
+    CU_ASSERT_EQUAL(b.vxrs_low[0], 0x2000000000000000ull);
+    CU_ASSERT_EQUAL(b.vxrs_low[15], 0x200000000000000full);
+    CU_ASSERT_EQUAL(b.vxrs_high[0][0], 0x1000000000000010ull);
+    CU_ASSERT_EQUAL(b.vxrs_high[0][1], 0x2000000000000010ull);
+    CU_ASSERT_EQUAL(b.vxrs_high[15][0], 0x100000000000001full);
+    CU_ASSERT_EQUAL(b.vxrs_high[15][1], 0x200000000000001full);
+    CU_ASSERT_EQUAL(b.fprs[0], a.fprs[0]);     /* the FPR halves are ignored */
+}
+
 void register_s390_tests(void)
 {
     CU_pSuite s = CU_add_suite("s390dump", tu_setup, tu_teardown);
@@ -298,4 +373,5 @@ void register_s390_tests(void)
     CU_add_test(s, "corrupt header fields", test_s390dump_corrupt_header);
     CU_add_test(s, "deterministic; libkdumpfile cross-check", test_s390dump_deterministic_and_libkdumpfile);
     CU_add_test(s, "non-s390 refused; empty dump", test_s390dump_wrong_arch);
+    CU_add_test(s, "save area / vector area codec offsets", test_s390_save_area_codec);
 }

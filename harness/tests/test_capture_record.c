@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -320,16 +321,24 @@ static void test_raw_copy_hash(void)
     free(dest);
 }
 
-static void test_s390_format_matches_dumpfmt(void)
+/* dumpfmt's own s390 stand-alone dump of the source vmcore (malloc'd). */
+static uint8_t *s390_reference(size_t *len)
 {
-    NEED_SETUP();
     struct df_err derr;
     struct df_dump *d = NULL;
     CU_ASSERT_EQUAL_FATAL(df_read_file(src_elf, &d, &derr), 0);
     uint8_t *ref = NULL;
-    size_t ref_len = 0;
-    CU_ASSERT_EQUAL_FATAL(df_write_s390_mem(d, &ref, &ref_len, &derr), 0);
+    *len = 0;
+    CU_ASSERT_EQUAL_FATAL(df_write_s390_mem(d, &ref, len, &derr), 0);
     df_dump_free(d);
+    return ref;
+}
+
+static void test_s390_format_matches_dumpfmt(void)
+{
+    NEED_SETUP();
+    size_t ref_len;
+    uint8_t *ref = s390_reference(&ref_len);
     CU_ASSERT_EQUAL(ref_len, 4096 + 192 * 1024 + 16);
     uint64_t dsize = ref_len + 4096 + 100;
     char *dest = make_dest("disk-s390", dsize);
@@ -355,7 +364,8 @@ static void test_s390_format_matches_dumpfmt(void)
     /* dumpfmt reads it back as an s390 dump with the three CPUs */
     char *copy = path_in("s390.img");
     CU_ASSERT_EQUAL(th_write_file(copy, img, ref_len), 0);
-    d = NULL;
+    struct df_err derr;
+    struct df_dump *d = NULL;
     CU_ASSERT_EQUAL(df_read_file(copy, &d, &derr), 0);
     if (d) {
         CU_ASSERT_EQUAL(d->format, DF_FMT_S390);
@@ -464,13 +474,8 @@ static void test_src_truncated(void)
 static void test_s390_src_truncated(void)
 {
     NEED_SETUP();
-    struct df_err derr;
-    struct df_dump *d = NULL;
-    CU_ASSERT_EQUAL_FATAL(df_read_file(src_elf, &d, &derr), 0);
-    uint8_t *ref = NULL;
-    size_t ref_len = 0;
-    CU_ASSERT_EQUAL_FATAL(df_write_s390_mem(d, &ref, &ref_len, &derr), 0);
-    df_dump_free(d);
+    size_t ref_len;
+    uint8_t *ref = s390_reference(&ref_len);
     const size_t cut = src_len - 30000; /* inside the second PT_LOAD */
     uint8_t *src = th_read_file(src_elf, NULL);
     char *shortp = path_in("vmcore.short390");
@@ -602,6 +607,44 @@ static void expect_bad(const uint8_t *rec, uint64_t image, const char *needle)
     }
 }
 
+/*
+ * One corruption of a good record: a store of `width` bytes (1, 4 or 8,
+ * big-endian; XOR_BYTE flips bit 0 of one byte; 0 changes nothing) at `off`,
+ * the record hash recomputed or not, the image size `img_extra` bytes
+ * larger than the disk the record names; the parse must fail naming `needle`.
+ */
+#define XOR_BYTE (-1)
+#define DATA_PLUS_1 UINT64_MAX  /* value: the record's data size + 1 */
+
+static const struct bad_record {
+    unsigned off;
+    int width;
+    uint64_t val;
+    bool rehash;
+    uint64_t img_extra;
+    const char *needle;
+} bad_records[] = {
+    { 0, 8, 0, false, 0, "magic \"........\" at offset 0x0" },
+    { 0x20, XOR_BYTE, 0, false, 0, "does not match the record" },
+    { DBC_REC_OFF_STATUS, 4, 7, true, 0, "status 7 at offset 0xc" },
+    { DBC_REC_OFF_VERSION, 4, 2, true, 0, "version 2 at offset 0x8" },
+    { DBC_REC_OFF_FORMAT, 4, 5, true, 0, "format 5 at offset 0x3c" },
+    { DBC_REC_OFF_FLAGS, 4, 0x81, true, 0, "unknown flags 0x81" },
+    { DBC_REC_OFF_REASON_LEN, 4, 1024, true, 0, "reason_len 1024" },
+    /* text but reason_len 0 */
+    { DBC_REC_OFF_REASON, 1, 'x', true, 0, "not 0 non-NUL bytes followed by zero padding" },
+    { 0x80, 1, 1, true, 0, "reserved bytes" },
+    { 0xfff, 1, 1, true, 0, "reserved bytes" },
+    /* complete but not verified */
+    { DBC_REC_OFF_FLAGS, 4, 0, true, 0, "verified bit clear" },
+    /* failed, no reason */
+    { DBC_REC_OFF_STATUS, 4, DBC_STATUS_FAILED, true, 0, "status failed without a reason" },
+    { DBC_REC_OFF_DATA_SIZE, 8, DATA_PLUS_1, true, 0, "data_size" },
+    { 0, 0, 0, false, 4096, "dest_size" },
+    { DBC_REC_OFF_FLAGS, 4, DBC_FLAG_VERIFIED | DBC_FLAG_RELEASED, true, 0,
+      "released without a release request" },
+};
+
 static void test_reader_rejects(void)
 {
     NEED_SETUP();
@@ -613,62 +656,22 @@ static void test_reader_rejects(void)
     CU_ASSERT_EQUAL(capture_record_parse(good, 4095, img, &r, err, sizeof(err)), -1);
     uint8_t rec[4096];
 
-    memcpy(rec, good, 4096);
-    memset(rec, 0, 8);
-    expect_bad(rec, img, "magic \"........\" at offset 0x0");
-    memcpy(rec, good, 4096);
-    rec[0x20] ^= 1;
-    expect_bad(rec, img, "does not match the record");
-    memcpy(rec, good, 4096);
-    db_st_be32(rec + DBC_REC_OFF_STATUS, 7);
-    rehash(rec);
-    expect_bad(rec, img, "status 7 at offset 0xc");
-    memcpy(rec, good, 4096);
-    db_st_be32(rec + DBC_REC_OFF_VERSION, 2);
-    rehash(rec);
-    expect_bad(rec, img, "version 2 at offset 0x8");
-    memcpy(rec, good, 4096);
-    db_st_be32(rec + DBC_REC_OFF_FORMAT, 5);
-    rehash(rec);
-    expect_bad(rec, img, "format 5 at offset 0x3c");
-    memcpy(rec, good, 4096);
-    db_st_be32(rec + DBC_REC_OFF_FLAGS, 0x81);
-    rehash(rec);
-    expect_bad(rec, img, "unknown flags 0x81");
-    memcpy(rec, good, 4096);
-    db_st_be32(rec + DBC_REC_OFF_REASON_LEN, 1024);
-    rehash(rec);
-    expect_bad(rec, img, "reason_len 1024");
-    memcpy(rec, good, 4096);
-    memcpy(rec + DBC_REC_OFF_REASON, "x", 1); /* text but reason_len 0 */
-    rehash(rec);
-    expect_bad(rec, img, "not 0 non-NUL bytes followed by zero padding");
-    memcpy(rec, good, 4096);
-    rec[0x80] = 1;
-    rehash(rec);
-    expect_bad(rec, img, "reserved bytes");
-    memcpy(rec, good, 4096);
-    rec[0xfff] = 1;
-    rehash(rec);
-    expect_bad(rec, img, "reserved bytes");
-    memcpy(rec, good, 4096);
-    db_st_be32(rec + DBC_REC_OFF_FLAGS, 0); /* complete but not verified */
-    rehash(rec);
-    expect_bad(rec, img, "verified bit clear");
-    memcpy(rec, good, 4096);
-    db_st_be32(rec + DBC_REC_OFF_STATUS, DBC_STATUS_FAILED); /* failed, no reason */
-    rehash(rec);
-    expect_bad(rec, img, "status failed without a reason");
-    memcpy(rec, good, 4096);
-    db_st_be64(rec + DBC_REC_OFF_DATA_SIZE, img - 4096 + 1);
-    rehash(rec);
-    expect_bad(rec, img, "data_size");
-    memcpy(rec, good, 4096);
-    expect_bad(rec, img + 4096, "dest_size");
-    memcpy(rec, good, 4096);
-    db_st_be32(rec + DBC_REC_OFF_FLAGS, DBC_FLAG_VERIFIED | DBC_FLAG_RELEASED);
-    rehash(rec);
-    expect_bad(rec, img, "released without a release request");
+    for (size_t i = 0; i < sizeof(bad_records) / sizeof(bad_records[0]); i++) {
+        const struct bad_record *b = &bad_records[i];
+        uint64_t v = b->val == DATA_PLUS_1 ? img - 4096 + 1 : b->val;
+        memcpy(rec, good, 4096);
+        switch (b->width) {
+        case XOR_BYTE: rec[b->off] ^= 1; break;
+        case 1: rec[b->off] = (uint8_t)v; break;
+        case 4: db_st_be32(rec + b->off, (uint32_t)v); break;
+        case 8: db_st_be64(rec + b->off, v); break;
+        default: break;
+        }
+        if (b->rehash) {
+            rehash(rec);
+        }
+        expect_bad(rec, img + b->img_extra, b->needle);
+    }
     free(good);
 
     /* an image without a record, and one too small for it */

@@ -15,7 +15,7 @@
 
 #include <sclp/s390dump.h>
 
-#define HOFF(f) offsetof(struct s390dump_hdr, f)
+#define HOFF(f) offsetof(struct db_s390dump_hdr, f)
 #define CHUNK (256u * 1024u)
 
 static int fail(int st, char *err, size_t errlen, const char *fmt, ...)
@@ -130,7 +130,7 @@ int s390dump_write(const struct s390dump_info *info, s390dump_read_fn rd,
                    char *err, size_t errlen)
 {
     uint8_t hdr[S390DUMP_HDR_SIZE];
-    struct s390dump_em em;
+    struct db_s390dump_em em;
 
     if (!info || !rd || !wr) {
         return fail(S390DUMP_E_INVALID, err, errlen, "NULL argument");
@@ -378,12 +378,12 @@ int s390dump_parse(const uint8_t *buf, size_t len, struct s390dump_info *info,
                     (unsigned long long)(S390DUMP_HDR_SIZE + tmp.mem_size));
     }
     const uint8_t *em = buf + S390DUMP_HDR_SIZE + tmp.mem_size;
-    if (memcmp(em + offsetof(struct s390dump_em, str), "DUMP_END", 8) != 0) {
+    if (memcmp(em + offsetof(struct db_s390dump_em, str), "DUMP_END", 8) != 0) {
         return fail(S390DUMP_E_INCOMPLETE, err, errlen,
                     "dump incomplete: no \"DUMP_END\" at offset 0x%llx",
                     (unsigned long long)(S390DUMP_HDR_SIZE + tmp.mem_size));
     }
-    tmp.tod_end = db_ld_be64(em + offsetof(struct s390dump_em, tod));
+    tmp.tod_end = db_ld_be64(em + offsetof(struct db_s390dump_em, tod));
     if (tmp.tod > tmp.tod_end) {
         return fail(S390DUMP_E_CORRUPT, err, errlen,
                     "end-marker tod 0x%llx before header tod 0x%llx",

@@ -11,7 +11,7 @@
 
 #include "sclp_internal.h"
 
-#define SA_OFF(f) offsetof(struct sclp_save_area, f)
+#define SA_OFF(f) offsetof(struct db_s390_save_area, f)
 
 void sclp_save_area_encode(const struct db_s390_cpu *cpu,
                            uint8_t out[SCLP_SA_SIZE])

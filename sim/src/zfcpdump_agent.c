@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include <dumpbench/be.h>
+#include <dumpfmt/s390.h>
 #include <fcp/fcp.h>
 #include <sclp/sclp.h>
 
@@ -35,7 +36,7 @@
 #define SDIAS_EVBUF_LEN     60
 #define LC_AR_MODE_ID       0x00a3u
 #define LC_VMCORE_INFO      0x0e0cu
-#define LC_SAVE_AREA        0x1200u
+#define LC_SAVE_AREA        DB_S390_SA_LC_OFF
 #define VMCOREINFO_MAX      4096u   /* lx61 VMCOREINFO_BYTES (PAGE_SIZE) */
 
 struct agent {
@@ -74,39 +75,6 @@ const char *zfd_outcome_name(enum zfd_outcome o)
     case ZFD_ERROR: return "error";
     }
     return "?";
-}
-
-/* ---- save area ------------------------------------------------------------ */
-
-/*
- * lx61:arch/s390/kernel/crash_dump.c save_area_add_regs copies the lowcore
- * fields at these offsets (relative to 0x1200, lx61 lowcore.h).
- */
-void zfd_decode_save_area(const uint8_t sa[512], struct db_s390_cpu *cpu)
-{
-    for (int i = 0; i < 16; i++) {
-        cpu->fprs[i] = db_ld_be64(sa + 0x000 + 8 * i);
-        cpu->gprs[i] = db_ld_be64(sa + 0x080 + 8 * i);
-        cpu->acrs[i] = db_ld_be32(sa + 0x140 + 4 * i);
-        cpu->crs[i] = db_ld_be64(sa + 0x180 + 8 * i);
-    }
-    cpu->psw_mask = db_ld_be64(sa + 0x100);
-    cpu->psw_addr = db_ld_be64(sa + 0x108);
-    cpu->prefix = db_ld_be32(sa + 0x118);
-    cpu->fpc = db_ld_be32(sa + 0x11c);
-    cpu->todpreg = db_ld_be32(sa + 0x124);
-    cpu->cputm = db_ld_be64(sa + 0x128);
-    cpu->ckc = db_ld_be64(sa + 0x130) << 8;   /* bits 0-55 are stored */
-}
-
-/* lx61 save_area_add_vxrs: V0-V15 right halves, V16-V31 in full. */
-static void decode_vx(const uint8_t *v, struct db_s390_cpu *cpu)
-{
-    for (int i = 0; i < 16; i++) {
-        cpu->vxrs_low[i] = db_ld_be64(v + 16 * i + 8);
-        cpu->vxrs_high[i][0] = db_ld_be64(v + 16 * (16 + i));
-        cpu->vxrs_high[i][1] = db_ld_be64(v + 16 * (16 + i) + 8);
-    }
 }
 
 /* ---- guest memory helpers ------------------------------------------------- */
@@ -330,7 +298,7 @@ static int secondary_cpus_live(struct agent *a, uint16_t ipl_addr, struct db_s39
         if (fw->sigp(fw->opaque, ZFD_SIGP_SENSE, (uint16_t)addr, 0, &st) == 3) {
             continue;                                   /* not operational */
         }
-        uint8_t sa[512];
+        uint8_t sa[DB_S390_SA_SIZE];
         if (gzero(a, a->sigp_page, PAGE) != 0) {
             return set_reason(a, ZFD_ERROR, "dump kernel scratch memory not writable");
         }
@@ -344,14 +312,14 @@ static int secondary_cpus_live(struct agent *a, uint16_t ipl_addr, struct db_s39
         if (db_host_read(a->cfg->mem, a->sigp_page, sa, sizeof(sa)) != 0) {
             return set_reason(a, ZFD_ERROR, "dump kernel scratch memory not readable");
         }
-        zfd_decode_save_area(sa, &c);
+        df_s390_sa_decode(sa, &c);   /* lx61 save_area_add_regs */
         if (a->vector) {
-            uint8_t v[512];
+            uint8_t v[DB_S390_ADTL_VX_SIZE];
             cc = fw->sigp(fw->opaque, ZFD_SIGP_STORE_ADTL_STATUS, (uint16_t)addr,
                           a->sigp_page + 0x400, &st);
             if (cc == 0 && db_host_read(a->cfg->mem, a->sigp_page + 0x400, v,
                                         sizeof(v)) == 0) {
-                decode_vx(v, &c);
+                df_s390_adtl_vx_decode(v, &c);   /* save_area_add_vxrs */
             }
         }
         c.online = true;
@@ -477,7 +445,7 @@ static int collect_live(struct agent *a)
                           "The 64-bit dump tool cannot be used for a 32-bit system "
                           "(ar_mode_id 0 in the HSA)");
     }
-    uint8_t sa[512];
+    uint8_t sa[DB_S390_SA_SIZE];
     if (hsa_read(a, LC_SAVE_AREA, sa, sizeof(sa)) != 0) {
         release_hsa(a);
         free(sec);
@@ -485,7 +453,7 @@ static int collect_live(struct agent *a)
     }
     struct db_s390_cpu boot;
     memset(&boot, 0, sizeof(boot));
-    zfd_decode_save_area(sa, &boot);
+    df_s390_sa_decode(sa, &boot);
     if (a->vector) {
         /* early.c save_vector_registers: the live VRs of the IPL CPU. */
         memcpy(boot.vxrs_low, ipl.vxrs_low, sizeof(boot.vxrs_low));

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include <dumpbench/be.h>
+#include <dumpfmt/s390.h>
 #include <fcp/fcp.h>
 #include <sclp/sclp.h>
 #include <sim/backend.h>
@@ -126,7 +127,7 @@ static void test_decode_save_area(void)
     db_st_be64(sa + 0x180 + 8 * 13, 0xc13c13c13c13c13cull); /* CR 13 */
     struct db_s390_cpu c;
     memset(&c, 0x55, sizeof(c));
-    zfd_decode_save_area(sa, &c);
+    df_s390_sa_decode(sa, &c);
     CU_ASSERT_EQUAL(c.fprs[3], 0xf3f3f3f3f3f3f3f3ull);
     CU_ASSERT_EQUAL(c.fprs[2], 0);
     CU_ASSERT_EQUAL(c.gprs[15], 0x1515151515151515ull);
@@ -147,7 +148,7 @@ static void test_decode_save_area(void)
     struct db_s390_cpu *src = sim_s390_cpu(m, 0), out;
     sclp_save_area_encode(src, sa);
     memset(&out, 0, sizeof(out));
-    zfd_decode_save_area(sa, &out);
+    df_s390_sa_decode(sa, &out);
     CU_ASSERT_EQUAL(memcmp(out.gprs, src->gprs, sizeof(out.gprs)), 0);
     CU_ASSERT_EQUAL(memcmp(out.crs, src->crs, sizeof(out.crs)), 0);
     CU_ASSERT_EQUAL(out.ckc, src->ckc);

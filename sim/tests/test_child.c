@@ -37,29 +37,30 @@ static void assert_no_children(void)
     CU_ASSERT_EQUAL(errno, ECHILD);
 }
 
+/*
+ * The test running is the table row of the same name (every row is its own
+ * CUnit test, registered under the row's name).  Rows start with the name.
+ */
+static const void *current_row(const void *table, size_t n, size_t size)
+{
+    const char *name = CU_get_current_test()->pName;
+    for (size_t i = 0; i < n; i++) {
+        const void *row = (const char *)table + i * size;
+        if (strcmp(*(const char *const *)row, name) == 0) {
+            return row;
+        }
+    }
+    return NULL;
+}
+#define CURRENT_ROW(table) \
+    current_row(table, sizeof(table) / sizeof(table[0]), sizeof(table[0]))
+
 static void fn_ok(struct sim_child *c, void *arg, void *out, size_t outlen)
 {
     struct rec *r = out;
     sim_child_progress(c, 10);
     sim_child_progress(c, 20);
-    r->magic = *(int *)arg;
-}
-
-static void test_child_finishes(void)
-{
-    int magic = 0x5a5a;
-    struct rec r;
-    struct sim_child_exit ex;
-    struct sim_child_opts o = { 10.0, 0 };
-    char err[100];
-    CU_ASSERT_EQUAL_FATAL(sim_child_run(fn_ok, &magic, &r, sizeof(r), &o, &ex, err, sizeof(err)), 0);
-    CU_ASSERT_TRUE(ex.finished);
-    CU_ASSERT_FALSE(ex.timed_out);
-    CU_ASSERT_FALSE(ex.signaled);
-    CU_ASSERT_EQUAL(r.magic, 0x5a5a);
-    CU_ASSERT_TRUE(ex.has_progress);
-    CU_ASSERT_EQUAL(ex.progress, 20);
-    assert_no_children();
+    r->magic = *(const int *)arg;
 }
 
 static void fn_kill(struct sim_child *c, void *arg, void *out, size_t outlen)
@@ -68,39 +69,9 @@ static void fn_kill(struct sim_child *c, void *arg, void *out, size_t outlen)
     sim_child_kill(c, 8192);
 }
 
-static void test_child_killed(void)
-{
-    struct rec r;
-    struct sim_child_exit ex;
-    struct sim_child_opts o = { 10.0, 0 };
-    char err[100];
-    CU_ASSERT_EQUAL_FATAL(sim_child_run(fn_kill, NULL, &r, sizeof(r), &o, &ex, err, sizeof(err)), 0);
-    CU_ASSERT_FALSE(ex.finished);
-    CU_ASSERT_FALSE(ex.timed_out);
-    CU_ASSERT_TRUE(ex.signaled);
-    CU_ASSERT_EQUAL(ex.signo, SIGKILL);
-    CU_ASSERT_EQUAL(ex.progress, 8192);
-    assert_no_children();
-}
-
 static void fn_hang(struct sim_child *c, void *arg, void *out, size_t outlen)
 {
     sim_child_hang(c, 777);
-}
-
-static void test_child_hang_times_out(void)
-{
-    struct rec r;
-    struct sim_child_exit ex;
-    struct sim_child_opts o = { 0.3, 0 };
-    char err[100];
-    CU_ASSERT_EQUAL_FATAL(sim_child_run(fn_hang, NULL, &r, sizeof(r), &o, &ex, err, sizeof(err)), 0);
-    CU_ASSERT_TRUE(ex.timed_out);
-    CU_ASSERT_FALSE(ex.finished);
-    CU_ASSERT_EQUAL(ex.progress, 777);
-    CU_ASSERT_TRUE(ex.seconds >= 0.3);
-    CU_ASSERT_TRUE(ex.seconds < 10.0);
-    assert_no_children();
 }
 
 static void fn_slow(struct sim_child *c, void *arg, void *out, size_t outlen)
@@ -114,20 +85,80 @@ static void fn_slow(struct sim_child *c, void *arg, void *out, size_t outlen)
     r->magic = 7;
 }
 
-/* The deadline counts from the last message: a slow child that keeps
- * sending heartbeats outlives a deadline shorter than its total run time. */
-static void test_child_heartbeat_keeps_alive(void)
+/* Expected flag of struct sim_child_exit: NC (the default) is not checked. */
+enum tri { NC = 0, NO, YES };
+
+/*
+ * One sim_child_run of fn (arg: &magic_in) with opts; every expectation
+ * left 0 / NC is not checked.
+ */
+struct child_case {
+    const char *name;
+    sim_child_fn fn;
+    int magic_in;
+    struct sim_child_opts opts;
+    enum tri finished, timed_out, signaled, has_progress;
+    int signo;
+    uint64_t progress;
+    int magic;                  /* the result record's magic */
+    double seconds_ge, seconds_gt, seconds_lt;
+};
+
+static const struct child_case child_cases[] = {
+    { "child finishes: result and progress", fn_ok, 0x5a5a, { 10.0, 0 },
+      .finished = YES, .timed_out = NO, .signaled = NO, .has_progress = YES,
+      .progress = 20, .magic = 0x5a5a },
+    { "child SIGKILLed: progress kept", fn_kill, 0, { 10.0, 0 },
+      .finished = NO, .timed_out = NO, .signaled = YES, .signo = SIGKILL,
+      .progress = 8192 },
+    { "hung child: deadline kills and reaps it", fn_hang, 0, { 0.3, 0 },
+      .timed_out = YES, .finished = NO, .progress = 777,
+      .seconds_ge = 0.3, .seconds_lt = 10.0 },
+    /* The deadline counts from the last message: a slow child that keeps
+     * sending heartbeats outlives a deadline shorter than its total run time. */
+    { "heartbeats restart the deadline", fn_slow, 0, { 0.6, 0 },
+      .finished = YES, .timed_out = NO, .magic = 7, .seconds_gt = 0.6,
+      .has_progress = NO },
+};
+
+static void assert_tri(enum tri want, bool got)
 {
+    if (want != NC) {
+        CU_ASSERT_EQUAL(got, want == YES);
+    }
+}
+
+static void test_child_case(void)
+{
+    const struct child_case *k = CURRENT_ROW(child_cases);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(k);
     struct rec r;
     struct sim_child_exit ex;
-    struct sim_child_opts o = { 0.6, 0 };
     char err[100];
-    CU_ASSERT_EQUAL_FATAL(sim_child_run(fn_slow, NULL, &r, sizeof(r), &o, &ex, err, sizeof(err)), 0);
-    CU_ASSERT_TRUE(ex.finished);
-    CU_ASSERT_FALSE(ex.timed_out);
-    CU_ASSERT_EQUAL(r.magic, 7);
-    CU_ASSERT_TRUE(ex.seconds > 0.6);
-    CU_ASSERT_FALSE(ex.has_progress);
+    CU_ASSERT_EQUAL_FATAL(sim_child_run(k->fn, (void *)&k->magic_in, &r, sizeof(r), &k->opts,
+                                        &ex, err, sizeof(err)), 0);
+    assert_tri(k->finished, ex.finished);
+    assert_tri(k->timed_out, ex.timed_out);
+    assert_tri(k->signaled, ex.signaled);
+    assert_tri(k->has_progress, ex.has_progress);
+    if (k->signo) {
+        CU_ASSERT_EQUAL(ex.signo, k->signo);
+    }
+    if (k->progress) {
+        CU_ASSERT_EQUAL(ex.progress, k->progress);
+    }
+    if (k->magic) {
+        CU_ASSERT_EQUAL(r.magic, k->magic);
+    }
+    if (k->seconds_ge > 0) {
+        CU_ASSERT_TRUE(ex.seconds >= k->seconds_ge);
+    }
+    if (k->seconds_gt > 0) {
+        CU_ASSERT_TRUE(ex.seconds > k->seconds_gt);
+    }
+    if (k->seconds_lt > 0) {
+        CU_ASSERT_TRUE(ex.seconds < k->seconds_lt);
+    }
     assert_no_children();
 }
 
@@ -235,47 +266,63 @@ static off_t img_size(const char *dir)
     "step boot\n"                                                   \
     "step register\n"
 
-static void test_s390_capture_kill(void)
+/*
+ * One process fault through the sim backend: the scenario's run returns rc
+ * with the outcome, the reason holds each of reason[] (NULL: none), the
+ * kept dump.img has img bytes (0: not checked) and no firmware rc is named
+ * absent_op (NULL: not checked).
+ */
+struct fault_case {
+    const char *name;
+    const char *scn;
+    int rc;
+    enum run_outcome outcome;
+    const char *reason[2];
+    off_t img;
+    const char *absent_op;
+};
+
+static const struct fault_case fault_cases[] = {
+    { "s390 capture kill-at: partial image, incomplete",
+      S390_HDR "step fault capture kill-at=4M\nstep crash\nstep capture\n",
+      0, RUN_INCOMPLETE, { "killed by signal 9 after 4194304 bytes" },
+      4194304 /* the partial image is kept */, "release" /* HSA not released */ },
+    { "s390 disk full-at: incomplete with bytes",
+      S390_HDR "step fault disk full-at=3M\nstep crash\nstep capture\n",
+      0, RUN_INCOMPLETE, { "3145728 of ", "dump disk full" }, 3145728, NULL },
+    { "s390 capture hang: step timeout",
+      S390_HDR "step fault capture hang-at=2M\nstep crash\nstep capture timeout=1\n",
+      0, RUN_INCOMPLETE, { "timed out: no progress for 1 s" }, 2097152, NULL },
+    { "ppc64 machine kill-at: incomplete, nothing after",
+      PPC_HDR "step fault machine kill-at=3M\nstep crash\nstep capture\nstep release\n",
+      0, RUN_INCOMPLETE, { "machine killed (signal 9)" }, 3145728,
+      "invalidate" /* the dead machine did not invalidate */ },
+    /* neither kill-at nor hang: a backend error naming the fault */
+    { "fault arming errors: neither kill-at nor hang",
+      S390_HDR "step fault capture\nstep crash\nstep capture\n",
+      -1, RUN_ERROR, { "fault capture: needs exactly one of" }, 0, NULL },
+    { "fault arming errors: kill-at and hang",
+      PPC_HDR "step fault capture kill-at=1M hang=yes\nstep crash\n",
+      -1, RUN_ERROR, { NULL }, 0, NULL },
+};
+
+static void test_fault_case(void)
 {
+    const struct fault_case *k = CURRENT_ROW(fault_cases);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(k);
     struct run_result res;
     char dir[64];
-    CU_ASSERT_EQUAL_FATAL(run_scn(S390_HDR "step fault capture kill-at=4M\nstep crash\n"
-                                  "step capture\n", &res, dir, sizeof(dir)), 0);
-    CU_ASSERT_EQUAL(res.outcome, RUN_INCOMPLETE);
-    CU_ASSERT_PTR_NOT_NULL(strstr(res.reason, "killed by signal 9 after 4194304 bytes"));
-    CU_ASSERT_EQUAL(img_size(dir), 4194304);        /* the partial image is kept */
-    for (size_t i = 0; i < res.nrcs; i++) {
-        CU_ASSERT_NOT_EQUAL(strcmp(res.rcs[i].op, "release"), 0);   /* HSA not released */
+    CU_ASSERT_EQUAL_FATAL(run_scn(k->scn, &res, dir, sizeof(dir)), k->rc);
+    CU_ASSERT_EQUAL(res.outcome, k->outcome);
+    for (size_t i = 0; i < 2 && k->reason[i]; i++) {
+        CU_ASSERT_PTR_NOT_NULL(strstr(res.reason, k->reason[i]));
     }
-    run_result_clear(&res);
-    rm_run(dir);
-    assert_no_children();
-}
-
-static void test_s390_disk_full(void)
-{
-    struct run_result res;
-    char dir[64];
-    CU_ASSERT_EQUAL_FATAL(run_scn(S390_HDR "step fault disk full-at=3M\nstep crash\n"
-                                  "step capture\n", &res, dir, sizeof(dir)), 0);
-    CU_ASSERT_EQUAL(res.outcome, RUN_INCOMPLETE);
-    CU_ASSERT_PTR_NOT_NULL(strstr(res.reason, "3145728 of "));
-    CU_ASSERT_PTR_NOT_NULL(strstr(res.reason, "dump disk full"));
-    CU_ASSERT_EQUAL(img_size(dir), 3145728);
-    run_result_clear(&res);
-    rm_run(dir);
-    assert_no_children();
-}
-
-static void test_s390_capture_hang_timeout(void)
-{
-    struct run_result res;
-    char dir[64];
-    CU_ASSERT_EQUAL_FATAL(run_scn(S390_HDR "step fault capture hang-at=2M\nstep crash\n"
-                                  "step capture timeout=1\n", &res, dir, sizeof(dir)), 0);
-    CU_ASSERT_EQUAL(res.outcome, RUN_INCOMPLETE);
-    CU_ASSERT_PTR_NOT_NULL(strstr(res.reason, "timed out: no progress for 1 s"));
-    CU_ASSERT_EQUAL(img_size(dir), 2097152);
+    if (k->img) {
+        CU_ASSERT_EQUAL(img_size(dir), k->img);
+    }
+    for (size_t i = 0; k->absent_op && i < res.nrcs; i++) {
+        CU_ASSERT_NOT_EQUAL(strcmp(res.rcs[i].op, k->absent_op), 0);
+    }
     run_result_clear(&res);
     rm_run(dir);
     assert_no_children();
@@ -301,41 +348,6 @@ static void test_s390_child_same_image(void)
     rm_run(da);
     rm_run(db);
     assert_no_children();
-}
-
-static void test_ppc64_machine_kill(void)
-{
-    struct run_result res;
-    char dir[64];
-    CU_ASSERT_EQUAL_FATAL(run_scn(PPC_HDR "step fault machine kill-at=3M\nstep crash\n"
-                                  "step capture\nstep release\n", &res, dir, sizeof(dir)), 0);
-    CU_ASSERT_EQUAL(res.outcome, RUN_INCOMPLETE);
-    CU_ASSERT_PTR_NOT_NULL(strstr(res.reason, "machine killed (signal 9)"));
-    CU_ASSERT_EQUAL(img_size(dir), 3145728);
-    for (size_t i = 0; i < res.nrcs; i++) {   /* the dead machine did not invalidate */
-        CU_ASSERT_NOT_EQUAL(strcmp(res.rcs[i].op, "invalidate"), 0);
-    }
-    run_result_clear(&res);
-    rm_run(dir);
-    assert_no_children();
-}
-
-static void test_fault_arm_errors(void)
-{
-    struct run_result res;
-    char dir[64];
-    /* neither kill-at nor hang: a backend error naming the fault */
-    CU_ASSERT_EQUAL(run_scn(S390_HDR "step fault capture\nstep crash\nstep capture\n", &res,
-                            dir, sizeof(dir)), -1);
-    CU_ASSERT_EQUAL(res.outcome, RUN_ERROR);
-    CU_ASSERT_PTR_NOT_NULL(strstr(res.reason, "fault capture: needs exactly one of"));
-    run_result_clear(&res);
-    rm_run(dir);
-    CU_ASSERT_EQUAL(run_scn(PPC_HDR "step fault capture kill-at=1M hang=yes\nstep crash\n",
-                            &res, dir, sizeof(dir)), -1);
-    CU_ASSERT_EQUAL(res.outcome, RUN_ERROR);
-    run_result_clear(&res);
-    rm_run(dir);
 }
 
 /* ---- harness watchdog ---------------------------------------------------------- */
@@ -411,18 +423,21 @@ int register_child_tests(void)
     if (!s) {
         return -1;
     }
-    if (!CU_add_test(s, "child finishes: result and progress", test_child_finishes) ||
-        !CU_add_test(s, "child SIGKILLed: progress kept", test_child_killed) ||
-        !CU_add_test(s, "hung child: deadline kills and reaps it", test_child_hang_times_out) ||
-        !CU_add_test(s, "heartbeats restart the deadline", test_child_heartbeat_keeps_alive) ||
-        !CU_add_test(s, "file limit: EFBIG at the limit, parent unlimited", test_child_file_limit) ||
-        !CU_add_test(s, "s390 capture kill-at: partial image, incomplete", test_s390_capture_kill) ||
-        !CU_add_test(s, "s390 disk full-at: incomplete with bytes", test_s390_disk_full) ||
-        !CU_add_test(s, "s390 capture hang: step timeout", test_s390_capture_hang_timeout) ||
-        !CU_add_test(s, "capture in a child: same image", test_s390_child_same_image) ||
-        !CU_add_test(s, "ppc64 machine kill-at: incomplete, nothing after", test_ppc64_machine_kill) ||
-        !CU_add_test(s, "fault arming errors", test_fault_arm_errors) ||
-        !CU_add_test(s, "harness watchdog: hung backend reported, exit 99",
+    for (size_t i = 0; i < sizeof(child_cases) / sizeof(child_cases[0]); i++) {
+        if (!CU_add_test(s, child_cases[i].name, test_child_case)) {
+            return -1;
+        }
+    }
+    if (!CU_add_test(s, "file limit: EFBIG at the limit, parent unlimited", test_child_file_limit) ||
+        !CU_add_test(s, "capture in a child: same image", test_s390_child_same_image)) {
+        return -1;
+    }
+    for (size_t i = 0; i < sizeof(fault_cases) / sizeof(fault_cases[0]); i++) {
+        if (!CU_add_test(s, fault_cases[i].name, test_fault_case)) {
+            return -1;
+        }
+    }
+    if (!CU_add_test(s, "harness watchdog: hung backend reported, exit 99",
                      test_watchdog_reports_hung_backend)) {
         return -1;
     }

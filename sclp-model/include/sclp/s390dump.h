@@ -21,62 +21,26 @@
 #include <stdio.h>
 
 #include <dumpbench/host.h>
+#include <dumpbench/s390_dump_hdr.h>
 
-#define S390DUMP_MAGIC          0xa8190173618f23fdull
-#define S390DUMP_MAGIC_EXT      0xa8190173618f23feull
-#define S390DUMP_HDR_SIZE       0x1000
-#define S390DUMP_EM_SIZE        16
+#define S390DUMP_MAGIC          DB_S390DUMP_MAGIC
+#define S390DUMP_MAGIC_EXT      DB_S390DUMP_MAGIC_EXT
+#define S390DUMP_HDR_SIZE       DB_S390DUMP_HDR_SIZE
+#define S390DUMP_EM_SIZE        DB_S390DUMP_EM_SIZE
 #define S390DUMP_EM_MAGIC       0x44554d505f454e44ull  /* "DUMP_END" */
-#define S390DUMP_CPU_MAX        512
-#define S390DUMP_ARCH_32        1
-#define S390DUMP_ARCH_64        2
+#define S390DUMP_CPU_MAX        DB_S390DUMP_CPU_MAX
+#define S390DUMP_ARCH_32        DB_S390DUMP_ARCH_32
+#define S390DUMP_ARCH_64        DB_S390DUMP_ARCH_64
 #define S390DUMP_PAGE_SIZE      4096
 #define S390DUMP_DUMP_LEVEL     4       /* dfo_s390: full dump */
 #define S390DUMP_VERSION_NOCPU  4
 #define S390DUMP_VERSION_CPU    5
 
-/* struct df_s390_hdr (s390t:include/dump/s390_dump.h), 4096 bytes. */
-struct s390dump_hdr {
-    uint8_t magic[8];           /* 0x000 */
-    uint8_t version[4];         /* 0x008 */
-    uint8_t hdr_size[4];        /* 0x00c */
-    uint8_t dump_level[4];      /* 0x010 */
-    uint8_t page_size[4];       /* 0x014 */
-    uint8_t mem_size[8];        /* 0x018 */
-    uint8_t mem_start[8];       /* 0x020 */
-    uint8_t mem_end[8];         /* 0x028 */
-    uint8_t num_pages[4];       /* 0x030 */
-    uint8_t pad[4];             /* 0x034 */
-    uint8_t tod[8];             /* 0x038 */
-    uint8_t cpu_id[8];          /* 0x040 */
-    uint8_t arch[4];            /* 0x048 */
-    uint8_t volnr[4];           /* 0x04c */
-    uint8_t build_arch[4];      /* 0x050 */
-    uint8_t mem_size_real[8];   /* 0x054 */
-    uint8_t mvdump;             /* 0x05c */
-    uint8_t cpu_cnt[2];         /* 0x05d */
-    uint8_t real_cpu_cnt[2];    /* 0x05f */
-    uint8_t zlib_version_s390;  /* 0x061 */
-    uint8_t zlib_entry_size[4]; /* 0x062 */
-    uint8_t end_pad1[0x200 - 0x066]; /* 0x066 */
-    uint8_t mvdump_sign[8];     /* 0x200 */
-    uint8_t mvdump_zipl_time[8]; /* 0x208 */
-    uint8_t end_pad2[0x800 - 0x210]; /* 0x210 */
-    uint8_t lc_vec[S390DUMP_CPU_MAX][4]; /* 0x800 prefix of each CPU */
-};
-_Static_assert(sizeof(struct s390dump_hdr) == S390DUMP_HDR_SIZE, "s390 dump header is 4 KiB");
-_Static_assert(offsetof(struct s390dump_hdr, mem_size_real) == 0x054, "mem_size_real @0x54");
-_Static_assert(offsetof(struct s390dump_hdr, cpu_cnt) == 0x05d, "cpu_cnt @0x5d");
-_Static_assert(offsetof(struct s390dump_hdr, zlib_entry_size) == 0x062, "zlib_entry_size @0x62");
-_Static_assert(offsetof(struct s390dump_hdr, mvdump_sign) == 0x200, "mvdump_sign @0x200");
-_Static_assert(offsetof(struct s390dump_hdr, lc_vec) == 0x800, "lc_vec @0x800");
-
-/* struct df_s390_em, 16 bytes. */
-struct s390dump_em {
-    uint8_t str[8];             /* 0x0 "DUMP_END" */
-    uint8_t tod[8];             /* 0x8 */
-};
-_Static_assert(sizeof(struct s390dump_em) == S390DUMP_EM_SIZE, "end marker is 16 bytes");
+/*
+ * The header (struct df_s390_hdr, 4096 bytes) and the end marker
+ * (struct df_s390_em, 16 bytes) are struct db_s390dump_hdr and struct
+ * db_s390dump_em in <dumpbench/s390_dump_hdr.h>, shared with libdumpfmt.
+ */
 
 /* Host-order view of a header. */
 struct s390dump_info {

@@ -150,9 +150,7 @@ enum zfd_outcome zfd_capture(const struct zfd_config *cfg, struct zfd_result *re
 void zfd_result_free(struct zfd_result *res);
 const char *zfd_outcome_name(enum zfd_outcome o);
 
-/* Decode a 512-byte architected store-status save area (lowcore
- * 0x1200..0x13ff layout, lx61 save_area_add_regs) into `cpu`'s register
- * fields (clock comparator: bits 0-55 stored, ckc = value << 8). */
-void zfd_decode_save_area(const uint8_t sa[512], struct db_s390_cpu *cpu);
+/* Save areas are decoded with libdumpfmt's df_s390_sa_decode /
+ * df_s390_adtl_vx_decode (<dumpfmt/s390.h>). */
 
 #endif /* SIM_ZFCPDUMP_H */
