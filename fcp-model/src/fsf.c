@@ -47,6 +47,7 @@
  *   FCP_ST_CMND_LENGTH_NOT_VALID FSF_CMND_LENGTH_NOT_VALID         "fssfch4" (adapter shutdown)
  *   FCP_ST_PORT/LUN_ALREADY_OPEN FSF_PORT/LUN_ALREADY_OPEN         open_port / open_lun handlers
  */
+#include <stdarg.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
@@ -126,10 +127,26 @@ static bool pend_push(struct fsf_dev *f, uint64_t id)
     return true;
 }
 
+static void trace(const struct fsf_dev *f, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void trace(const struct fsf_dev *f, const char *fmt, ...)
+{
+    if (!f->cfg.trace) {
+        return;
+    }
+    char line[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof(line), fmt, ap);
+    va_end(ap);
+    f->cfg.trace(f->cfg.trace_opaque, line);
+}
+
 static int reject(struct fsf_dev *f, const char *msg, uint64_t req_id)
 {
     snprintf(f->errmsg, sizeof(f->errmsg), "request %#llx: %s", (unsigned long long)req_id,
              msg);
+    trace(f, "reject %s", f->errmsg);
     f->stats.rejected++;
     return QDIO_SBALF15_REQUEST;
 }
@@ -618,6 +635,8 @@ static void deliver_events(struct fsf_dev *f, const struct db_host *h)
         memmove(&f->ev[0], &f->ev[1], (f->nev - 1) * sizeof(f->ev[0]));
         f->nev--;
         f->stats.status_reads_answered++;
+        trace(f, "req %#llx status-read answered type %u", (unsigned long long)s.req_id,
+              (unsigned)db_ld_be32(sb.status_type));
     }
 }
 
@@ -661,6 +680,8 @@ int fsf_handle_request(void *opaque, const struct db_host *h, const struct qdio_
         f->sr[f->nsr].addr = r->seg[0].addr;
         f->nsr++;
         f->stats.status_reads_posted++;
+        trace(f, "req %#llx status-read posted (%zu posted)",
+              (unsigned long long)r->req_id, f->nsr);
         deliver_events(f, h);
         return 0;
     }
@@ -681,7 +702,35 @@ int fsf_handle_request(void *opaque, const struct db_host *h, const struct qdio_
         return reject(f, "data element not accessible", r->req_id);
     }
     if (o == OUT_STALL) {
+        trace(f, "req %#llx FCP_CMND swallowed (timeout fault)", (unsigned long long)r->req_id);
         return 0;               /* consumed, never answered (TIMEOUT fault) */
+    }
+    if (f->cfg.trace) {
+        const struct fsf_qtcb_bottom_io *bio = (const struct fsf_qtcb_bottom_io *)bottom(&q);
+        uint32_t cmd = db_ld_be32(hdr(&q)->fsf_command);
+        if (cmd == FSF_QTCB_FCP_CMND) {
+            /* struct fcp_cmnd: 8-byte LUN, 4 control bytes, CDB @12 */
+            const uint8_t *cdb = bio->fcp_cmnd + 12;
+            const struct fcp_rsp_iu *rsp = (const struct fcp_rsp_iu *)bio->fcp_rsp;
+            trace(f, "req %#llx cmd 0x%x port %#x lun %#x cdb %02x %02x%02x%02x%02x%02x%02x%02x%02x%02x"
+                  " -> prot %#x fsf %#x sq %#x scsi 0x%02x",
+                  (unsigned long long)r->req_id, (unsigned)cmd,
+                  (unsigned)db_ld_be32(hdr(&q)->port_handle),
+                  (unsigned)db_ld_be32(hdr(&q)->lun_handle), cdb[0], cdb[1], cdb[2], cdb[3],
+                  cdb[4], cdb[5], cdb[6], cdb[7], cdb[8], cdb[9],
+                  (unsigned)db_ld_be32(pfx(&q)->prot_status),
+                  (unsigned)db_ld_be32(hdr(&q)->fsf_status),
+                  (unsigned)db_ld_be32(hdr(&q)->fsf_status_qual),
+                  (unsigned)rsp->fr_status);
+        } else {
+            trace(f, "req %#llx cmd 0x%x port %#x lun %#x -> prot %#x fsf %#x sq %#x",
+                  (unsigned long long)r->req_id, (unsigned)cmd,
+                  (unsigned)db_ld_be32(hdr(&q)->port_handle),
+                  (unsigned)db_ld_be32(hdr(&q)->lun_handle),
+                  (unsigned)db_ld_be32(pfx(&q)->prot_status),
+                  (unsigned)db_ld_be32(hdr(&q)->fsf_status),
+                  (unsigned)db_ld_be32(hdr(&q)->fsf_status_qual));
+        }
     }
     if (db_host_write(h, r->seg[0].addr, q.raw, sizeof(q.raw)) != 0) {
         return reject(f, "QTCB not writable", r->req_id);

@@ -188,6 +188,20 @@ static int slsb_set(const struct db_host *h, const struct qdio_queue *qu, unsign
     return db_host_write(h, qu->slsb + i, &v, 1);
 }
 
+static const char *sbalf15_name(int reason)
+{
+    switch (reason) {
+    case QDIO_SBALF15_ADDR: return "address outside guest memory";
+    case QDIO_SBALF15_LENGTH: return "length above 4096";
+    case QDIO_SBALF15_NO_LAST: return "no SBALE with LAST_ENTRY";
+    case QDIO_SBALF15_CHAIN: return "bad MORE_SBALS chain";
+    case QDIO_SBALF15_NO_COMMAND: return "first SBAL without COMMAND flag";
+    case QDIO_SBALF15_SLSB_STATE: return "unexpected SLSB state";
+    case QDIO_SBALF15_REQUEST: return "request rejected";
+    default: return "?";
+    }
+}
+
 /* Store SBALF 14 (error index) / SBALF 15 (reason) into an SBAL. */
 static void sbal_set_error(const struct db_host *h, uint64_t sbal, unsigned erridx,
                            uint8_t reason)
@@ -237,7 +251,19 @@ static int parse_request(struct qdio_queues *q, const struct db_host *h, unsigne
             uint32_t len = db_ld_be32(el->length);
             uint64_t addr = db_ld_be64(el->addr);
             *erridx = e;
-            if (len == 0 || len > QDIO_SBALE_MAX_LEN) {
+            if (len == 0) {
+                /* An element without data: zfcp leaves element 1 (the
+                 * QTCB slot, zfcp_qdio_req_init: sbale_curr = 1) empty
+                 * for requests without a QTCB, e.g. the status-read
+                 * buffer goes into element 2 (zfcp_fsf_status_read ->
+                 * zfcp_qdio_fill_next).  It carries nothing: skip it. */
+                if (el->eflags & SBAL_EFLAGS_LAST_ENTRY) {
+                    last = true;
+                    break;
+                }
+                continue;
+            }
+            if (len > QDIO_SBALE_MAX_LEN) {
                 return QDIO_SBALF15_LENGTH;
             }
             if (!range_ok(h, addr, len)) {
@@ -302,6 +328,8 @@ enum qdio_status qdio_output_kick(struct qdio_queues *q, const struct db_host *h
         }
         if (owner != SLSB_OWNER_CU || st != SLSB_CU_OUTPUT_PRIMED) {
             /* A state zfcp/qdio never sets on an output queue. */
+            snprintf(q->errmsg, sizeof(q->errmsg), "output buffer %u: SLSB state 0x%02x",
+                     idx, st);
             sbal_set_error(h, q->out.sbal[idx], 0, QDIO_SBALF15_SLSB_STATE);
             (void)slsb_set(h, &q->out, idx, SLSB_P_OUTPUT_ERROR);
             q->stats.sbals_out++;
@@ -313,6 +341,11 @@ enum qdio_status qdio_output_kick(struct qdio_queues *q, const struct db_host *h
         }
         unsigned erridx = 0;
         int reason = parse_request(q, h, idx, &req, &erridx);
+        if (reason != 0) {
+            snprintf(q->errmsg, sizeof(q->errmsg),
+                     "output buffer %u (SBAL %u of the request), SBALE %u: %s",
+                     idx, req.nsbals - 1, erridx, sbalf15_name(reason));
+        }
         if (reason == 0) {
             q->stats.requests++;
             reason = fn(opaque, h, &req);

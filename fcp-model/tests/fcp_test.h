@@ -60,5 +60,6 @@ int register_fault_suite(void);
 int register_file_suite(void);
 int register_qdio_suite(void);
 int register_fsf_suite(void);
+int register_ssqd_suite(void);
 
 #endif

@@ -3,6 +3,7 @@
  * test-host memory (zdrv.c), every response field, the LUN contents, each
  * libfcp fault mid-write and malformed QTCBs / IUs / buffers.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include <CUnit/CUnit.h>
@@ -762,6 +763,64 @@ static void test_completions_wait_for_input(void)
     fteardown(&x);
 }
 
+/* ---- debug trace hook (fsf_config.trace) ---------------------------------- */
+
+struct tr {
+    unsigned n;
+    char last[256];
+    char all[4096];
+};
+
+static void tr_cb(void *opaque, const char *line)
+{
+    struct tr *t = opaque;
+    t->n++;
+    snprintf(t->last, sizeof(t->last), "%s", line);
+    size_t l = strlen(t->all);
+    snprintf(t->all + l, sizeof(t->all) - l, "%s\n", line);
+}
+
+static void test_trace(void)
+{
+    struct fx2 x;
+    struct tr t;
+    memset(&t, 0, sizeof(t));
+    memset(&x, 0, sizeof(x));
+    zd_init(&x.z);
+    struct fcp_adapter_config cfg;
+    fcp_adapter_default_config(&cfg, 0x1700);
+    cfg.topology = FSF_TOPO_P2P;
+    CU_ASSERT_EQUAL_FATAL(fcp_adapter_new(&cfg, &x.a), FCP_ST_OK);
+    CU_ASSERT_EQUAL_FATAL(fcp_port_add(x.a, WWPN_A, DID_A), FCP_ST_OK);
+    struct fsf_config fc = { .trace = tr_cb, .trace_opaque = &t };
+    CU_ASSERT_EQUAL_FATAL(fsf_dev_new(x.a, &fc, &x.f), FCP_ST_OK);
+    CU_ASSERT_EQUAL_FATAL(fsf_establish(x.f, x.z.h, ZD_QDR, QDIO_EQUEUE_CIW_COUNT), QDIO_OK);
+    zd_give_input(&x.z);
+    post_status_reads(&x, 1);
+    CU_ASSERT_EQUAL(t.n, 1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(t.last, "status-read posted"));
+    uint64_t q = zd_run(&x.z, x.f, FSF_QTCB_EXCHANGE_CONFIG_DATA, 0, 0, NULL, NULL, NULL, 0,
+                        SBAL_SFLAGS0_TYPE_READ);
+    CU_ASSERT_EQUAL(prot(&x, q), FSF_PROT_GOOD);
+    CU_ASSERT_EQUAL(t.n, 2);
+    CU_ASSERT_PTR_NOT_NULL(strstr(t.last, "cmd 0xd"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(t.last, "-> prot 0x1 fsf 0"));
+    /* an event answered through the posted buffer */
+    struct fsf_event ev = { FSF_EVT_LINK_UP, 0 };
+    bool pci = false;
+    CU_ASSERT_EQUAL(fsf_post_event(x.f, &ev), FCP_ST_OK);
+    CU_ASSERT_EQUAL(fsf_siga_read(x.f, x.z.h, &pci), QDIO_OK);
+    CU_ASSERT_EQUAL(t.n, 3);
+    CU_ASSERT_PTR_NOT_NULL(strstr(t.last, "status-read answered type 6"));
+    /* a rejected request (QTCB element too short) */
+    struct zd_seg s = { ZD_SRBUF, 64 };
+    zd_submit(&x.z, SBAL_SFLAGS0_TYPE_READ, &s, 1, NULL, NULL);
+    CU_ASSERT_EQUAL(fsf_siga_write(x.f, x.z.h, &pci), QDIO_OK);
+    CU_ASSERT_EQUAL(t.n, 4);
+    CU_ASSERT_PTR_NOT_NULL(strstr(t.last, "reject"));
+    fteardown(&x);
+}
+
 int register_fsf_suite(void)
 {
     CU_pSuite s = CU_add_suite("fsf", NULL, NULL);
@@ -777,7 +836,8 @@ int register_fsf_suite(void)
         !CU_add_test(s, "malformed_qtcb", test_malformed_qtcb) ||
         !CU_add_test(s, "malformed_fcp", test_malformed_fcp) ||
         !CU_add_test(s, "task_management", test_task_management) ||
-        !CU_add_test(s, "completions_wait_for_input", test_completions_wait_for_input)) {
+        !CU_add_test(s, "completions_wait_for_input", test_completions_wait_for_input) ||
+        !CU_add_test(s, "trace", test_trace)) {
         return CU_get_error();
     }
     return 0;

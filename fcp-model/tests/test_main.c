@@ -9,7 +9,8 @@ int main(void)
         return 2;
     }
     if (register_state_suite() || register_scsi_suite() || register_fault_suite() ||
-        register_file_suite() || register_qdio_suite() || register_fsf_suite()) {
+        register_file_suite() || register_qdio_suite() || register_fsf_suite() ||
+        register_ssqd_suite()) {
         CU_cleanup_registry();
         return 2;
     }

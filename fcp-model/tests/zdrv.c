@@ -117,7 +117,11 @@ uint64_t zd_submit(struct zdrv *z, uint8_t sbtype, const struct zd_seg *segs, un
                    unsigned *first, unsigned *nsbals)
 {
     uint64_t id = z->next_id++;
-    unsigned idx = z->out_next, cnt = 1, el = 1;
+    /* zfcp_qdio_req_init: sbale_curr = 1; a request without a QTCB (the
+     * status read) then fills element 2 (zfcp_qdio_fill_next), leaving
+     * element 1 empty. */
+    unsigned idx = z->out_next, cnt = 1,
+             el = ((sbtype & SBAL_SFLAGS0_TYPE_MASK) == SBAL_SFLAGS0_TYPE_STATUS && n) ? 2 : 1;
     uint8_t *sb = z->th->mem + zd_out_sbal(idx);
     memset(sb, 0, QDIO_SBAL_SIZE);
     struct qdio_sbale *e = (struct qdio_sbale *)sb;

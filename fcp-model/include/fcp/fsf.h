@@ -270,6 +270,12 @@ struct fsf_config {
     uint64_t peer_wwnn;         /* 0: same as the peer WWPN */
     uint16_t status_read_buf_num; /* reported in EXCHANGE CONFIG DATA (0: 16) */
     uint32_t max_status_reads;  /* posted status buffers kept (0: 64) */
+    /* Optional debug trace: called with one line (no newline) per QTCB
+     * request answered, status-read buffer posted/answered, request
+     * rejected with an SBAL error, and FCP command swallowed by a TIMEOUT
+     * fault.  NULL: no trace. */
+    void (*trace)(void *opaque, const char *line);
+    void *trace_opaque;
 };
 
 /* Unsolicited events reported through posted status-read buffers. */

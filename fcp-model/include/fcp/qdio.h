@@ -92,7 +92,7 @@
  * shuts the adapter down (zfcp_qdio.c zfcp_qdio_handler_error).
  */
 #define QDIO_SBALF15_ADDR               0x81  /* SBALE address outside guest memory */
-#define QDIO_SBALF15_LENGTH             0x82  /* SBALE length 0 or > QDIO_SBALE_MAX_LEN */
+#define QDIO_SBALF15_LENGTH             0x82  /* SBALE length > QDIO_SBALE_MAX_LEN */
 #define QDIO_SBALF15_NO_LAST            0x83  /* 16 SBALEs without SBAL_EFLAGS_LAST_ENTRY */
 #define QDIO_SBALF15_CHAIN              0x84  /* MORE_SBALS to a non-primed SBAL / too many SBALs */
 #define QDIO_SBALF15_NO_COMMAND         0x85  /* first SBAL without SBAL_SFLAGS0_COMMAND */
@@ -110,6 +110,19 @@
 #define QDIO_MAX_SBALS_PER_REQ          36u
 /* Count the device puts in its EQUEUE CIW: the whole QDR. */
 #define QDIO_EQUEUE_CIW_COUNT           4096u
+/*
+ * Sense-ID CIWs of the device (arch/s390/include/asm/ccwdev.h struct ciw:
+ * et = 01b "extended", ct = CIW_TYPE_EQUEUE 0x3 / CIW_TYPE_AQUEUE 0x4,
+ * command code, count).  qdio_establish / qdio_activate
+ * (drivers/s390/cio/qdio_main.c) start one CCW with exactly the command
+ * code and count found here, so the values are the device's choice; these
+ * are the ones OSA/FCP channels report (also used by Hercules).
+ */
+#define QDIO_CIW_TYPE_EQUEUE            0x43
+#define QDIO_CIW_TYPE_AQUEUE            0x44
+#define QDIO_EQUEUE_CIW_CMD             0x1b
+#define QDIO_AQUEUE_CIW_CMD             0x1f
+#define QDIO_AQUEUE_CIW_COUNT           0u
 
 /* ---- Layouts ------------------------------------------------------------- */
 
@@ -242,8 +255,10 @@ struct qdio_queues {
 /* One output request as the driver laid it out: the first SBAL's element 0
  * (request id, SBAL flags), then every further SBALE up to the one with
  * SBAL_EFLAGS_LAST_ENTRY, across MORE_SBALS chaining.  Each segment is
- * checked: 1 <= len <= QDIO_SBALE_MAX_LEN and [addr, addr+len) inside
- * guest memory. */
+ * checked: len <= QDIO_SBALE_MAX_LEN and [addr, addr+len) inside guest
+ * memory.  Elements of length 0 carry no data and are skipped (zfcp leaves
+ * element 1 empty for a status-read request, zfcp_qdio.h
+ * zfcp_qdio_req_init / zfcp_qdio_fill_next); they are not in seg[]. */
 struct qdio_seg {
     uint64_t addr;
     uint32_t len;
