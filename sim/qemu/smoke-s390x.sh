@@ -71,7 +71,7 @@ for _ in range(120):
         break
     time.sleep(0.5)
 words = []
-for line in hmp("xp /29wx 0x3ffc").splitlines():
+for line in hmp("xp /64wx 0x3ffc").splitlines():
     m = re.match(r"\s*0*([0-9a-f]+):((?:\s+0x[0-9a-f]+)+)", line)
     if m:
         words += [int(w, 16) for w in m.group(2).split()]
@@ -90,10 +90,18 @@ names = ["evbuf len 5", "evbuf beyond SCCB", "SDIAS evbuf 40 bytes", "size query
          "IPLB len 0", "IPLB len 5000", "IPLB version 1", "IPLB pbt 7", "SET unaligned",
          "STORE nothing stored", "dump without dump IPLB", "release HSA running",
          "bits above EI", "odd R1", "SET FCP IPL block", "STORE it", "stored len",
-         "Read SCP Info rc", "Read SCP Info byte 91", "Read SCP Info hsa_size", "alive"]
+         "Read SCP Info rc", "Read SCP Info byte 91", "Read SCP Info hsa_size",
+         "IPLB len 0xffffffff", "IPLB 4096, scp_data_len ~0", "IPLB 644, scp_data_len ~0",
+         "SET 4096-byte IPLB, last page", "STORE it, last page", "stored len 4096",
+         "stored last byte", "SET beyond memory", "STORE beyond memory",
+         "SDIAS SCCB in last page", "SCCB crosses memory end", "SDIAS SCCB len 0",
+         "SDIAS SCCB len 8", "Read SCP Info len 16", "store asa ~0, blk_cnt ~0", "alive"]
 want = [0x73f0, 0x73f0, 0x72f0, 0x320, 0x80, 0x320, 0x40f0, 0x60000, 0x60000, 0x50000,
         0x100, 0x402, 0x402, 0x402, 0x402, 0x60000, 0x102, 0x102, 0x1, 0x60000, 0x60000,
-        0x1, 0x1, 644, 0x10, None, 0, 0x600d]
+        0x1, 0x1, 644, 0x10, None, 0,
+        0x402, 0x402, 0x402, 0x1, 0x1, 4096, (4095 * 7) & 0xff, 0x50000, 0x50000,
+        0x320, 0x100, 0x60000, 0x20, 0x300, 0x320, 0x600d]
+w = w[:1 + (w[0] if w else 0)]
 if not w or w[0] != len(want):
     print("garbage: guest did not finish (%s)" % sys.argv[1]); sys.exit(1)
 bad = 0

@@ -19,6 +19,8 @@
 #define NRESULTS    ((volatile uint32_t *)0x3ffc)
 #define SCCB        ((volatile uint8_t *)0x6000)
 #define IPLB        ((volatile uint8_t *)0x8000)
+#define LAST_PAGE   0x7fff000u  /* last 4 KiB of the 128 MiB guest */
+#define BEYOND_MEM  0x8000000u
 
 #define CMD_READ_SCP_INFO   0x00020001u
 #define CMD_WRITE_EVENT     0x00760005u
@@ -137,15 +139,27 @@ static void sdias_sccb(uint16_t len, uint16_t evlen, uint8_t qual)
     st16(SCCB + 66, 1);         /* dbs */
 }
 
+/*
+ * FCP IPL block at `at` (lx61:arch/s390/include/uapi/asm/ipl.h struct
+ * ipl_parameter_block: hdr.len @0, hdr.version @7; struct ipl_pb0_fcp at 8:
+ * len @8, pbt @12, opt @328, devno @334, scp_data_len @380, scp_data @644).
+ */
+static void fcp_iplb_at(volatile uint8_t *at, uint32_t len, uint32_t blk0_len,
+                        uint32_t scp_data_len, uint8_t version, uint8_t pbt, uint8_t opt)
+{
+    zero(at, 4096);
+    st32(at, len);
+    at[7] = version;
+    st32(at + 8, blk0_len);
+    at[12] = pbt;
+    at[328] = opt;
+    st16(at + 334, 2);
+    st32(at + 380, scp_data_len);
+}
+
 static void fcp_iplb(uint32_t len, uint8_t version, uint8_t pbt, uint8_t opt)
 {
-    zero(IPLB, 4096);
-    st32(IPLB, len);
-    IPLB[7] = version;
-    st32(IPLB + 8, 636);
-    IPLB[12] = pbt;
-    IPLB[328] = opt;
-    st16(IPLB + 334, 2);
+    fcp_iplb_at(IPLB, len, 636, 0, version, pbt, opt);
 }
 
 void main_test(void)
@@ -218,6 +232,60 @@ void main_test(void)
     put(servc(CMD_READ_SCP_INFO, 0x6000));
     put(SCCB[91]);
     put(ld16(SCCB + 114));
-    /* 27: still alive */
+    /* 27: DIAG 308/5 IPLB length 0xffffffff -> 0x0402 */
+    fcp_iplb_at(IPLB, 0xffffffffu, 0xffffffffu - 8, 0, 0, 0, 0x20);
+    put(diag308(5, 0x8000));
+    /* 28: length 4096, blk0 4088, scp_data_len 0xffffffff -> 0x0402 */
+    fcp_iplb_at(IPLB, 4096, 4088, 0xffffffffu, 0, 0, 0x10);
+    put(diag308(5, 0x8000));
+    /* 29: length 644, blk0 636, scp_data_len 0xffffffff -> 0x0402 */
+    fcp_iplb_at(IPLB, 644, 636, 0xffffffffu, 0, 0, 0x10);
+    put(diag308(5, 0x8000));
+    /* 30: maximal FCP block (4096 bytes, scp_data_len 3452) in the last
+     * page of memory -> 0x0001 */
+    fcp_iplb_at((volatile uint8_t *)LAST_PAGE, 4096, 4088, 3452, 0, 0, 0x10);
+    for (unsigned i = 644; i < 4096; i++) {
+        ((volatile uint8_t *)LAST_PAGE)[i] = (uint8_t)(i * 7);
+    }
+    put(diag308(5, LAST_PAGE));
+    /* 31: STOREd back over the last page -> 0x0001, length 4096, last byte */
+    zero((volatile uint8_t *)LAST_PAGE, 4096);
+    put(diag308(6, LAST_PAGE));
+    put(ld16((volatile uint8_t *)LAST_PAGE + 2));
+    put(((volatile uint8_t *)LAST_PAGE)[4095]);
+    /* 34: SET from beyond memory -> addressing (5) */
+    put(diag308(5, BEYOND_MEM));
+    /* 35: STORE to beyond memory -> addressing */
+    put(diag308(6, BEYOND_MEM));
+    /* 36: SDIAS size query in an SCCB in the last page of memory -> 0x0020, status 3 */
+    zero((volatile uint8_t *)LAST_PAGE, 4096);
+    st16((volatile uint8_t *)LAST_PAGE, 68);
+    st16((volatile uint8_t *)LAST_PAGE + 8, 60);
+    ((volatile uint8_t *)LAST_PAGE)[10] = 0x1c;
+    ((volatile uint8_t *)LAST_PAGE)[14] = 1;
+    put(servc(CMD_WRITE_EVENT, LAST_PAGE) | (uint32_t)((volatile uint8_t *)LAST_PAGE)[31] << 8);
+    /* 37: Write Event Data SCCB 8 bytes before the end of memory, length
+     * 4096 (its event header is beyond memory: not an SDIAS call) -> 0x0100 */
+    st16((volatile uint8_t *)(BEYOND_MEM - 8), 4096);
+    put(servc(CMD_WRITE_EVENT, BEYOND_MEM - 8));
+    /* 38: SDIAS SCCB length 0 -> specification */
+    sdias_sccb(0, 60, 1);
+    put(servc(CMD_WRITE_EVENT, 0x6000));
+    /* 39: SCCB length 8, the SDIAS event buffer outside it: not an SDIAS
+     * call (the type byte is beyond the SCCB), QEMU's own empty Write Event
+     * Data -> 0x0020 */
+    sdias_sccb(8, 60, 1);
+    put(servc(CMD_WRITE_EVENT, 0x6000));
+    /* 40: Read SCP Info with a 16-byte SCCB -> 0x0300 */
+    zero(SCCB, 4096);
+    st16(SCCB, 16);
+    put(servc(CMD_READ_SCP_INFO, 0x6000));
+    /* 41: SDIAS store data, fbn 1, blk_cnt 0xffffffff, asa beyond memory -> 0x0020, status 3 */
+    sdias_sccb(68, 60, 0);
+    st32(SCCB + 36, 0xffffffffu);
+    st32(SCCB + 52, 1);
+    st64(SCCB + 40, 0xfffffffffffff000ull);
+    put(servc(CMD_WRITE_EVENT, 0x6000) | (uint32_t)SCCB[31] << 8);
+    /* 42: still alive */
     put(0x600d);
 }
