@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include <dumpbench/be.h>
+#include <dumpbench/s390_dump_hdr.h>
 
 /* ---- result helpers ------------------------------------------------------ */
 
@@ -761,35 +762,34 @@ static void describe_note(int fd, bool be, uint64_t seg, uint64_t segsz, uint64_
 }
 
 /*
- * s390 stand-alone dump header fields (s390-tools zdump/df_s390.h struct
- * df_s390_hdr; offsets as in dumpfmt/src/abi_s390dump.h).
+ * s390 stand-alone dump header fields, named from the one layout
+ * (<dumpbench/s390_dump_hdr.h>, s390-tools struct df_s390_hdr).
  */
+#define S390D(f) { offsetof(struct db_s390dump_hdr, f), \
+                   sizeof(((struct db_s390dump_hdr *)0)->f), #f }
 static const struct {
     unsigned off, len;
     const char *name;
 } s390d_fields[] = {
-    { 0x000, 8, "magic" }, { 0x008, 4, "version" }, { 0x00c, 4, "hdr_size" },
-    { 0x010, 4, "dump_level" }, { 0x014, 4, "page_size" }, { 0x018, 8, "mem_size" },
-    { 0x020, 8, "mem_start" }, { 0x028, 8, "mem_end" }, { 0x030, 4, "num_pages" },
-    { 0x038, 8, "tod" }, { 0x040, 8, "cpu_id" }, { 0x048, 4, "arch" },
-    { 0x04c, 4, "volnr" }, { 0x050, 4, "build_arch" }, { 0x054, 8, "mem_size_real" },
-    { 0x05c, 1, "mvdump" }, { 0x05d, 2, "cpu_cnt" }, { 0x05f, 2, "real_cpu_cnt" },
+    S390D(magic), S390D(version), S390D(hdr_size), S390D(dump_level), S390D(page_size),
+    S390D(mem_size), S390D(mem_start), S390D(mem_end), S390D(num_pages), S390D(tod),
+    S390D(cpu_id), S390D(arch), S390D(volnr), S390D(build_arch), S390D(mem_size_real),
+    S390D(mvdump), S390D(cpu_cnt), S390D(real_cpu_cnt),
 };
+#undef S390D
 
 static bool describe_s390dump(const uint8_t *h, uint64_t off, char *out, size_t len)
 {
-    static const uint8_t magic[2][8] = {
-        { 0xa8, 0x19, 0x01, 0x73, 0x61, 0x8f, 0x23, 0xfd },
-        { 0xa8, 0x19, 0x01, 0x73, 0x61, 0x8f, 0x23, 0xfe },
-    };
-    if (memcmp(h, magic[0], 8) != 0 && memcmp(h, magic[1], 8) != 0)
+    uint64_t magic = db_ld_be64(h);
+    if (magic != DB_S390DUMP_MAGIC && magic != DB_S390DUMP_MAGIC_EXT)
         return false;
-    if (off >= 0x1000) {
-        snprintf(out, len, "s390 dump memory at 0x%" PRIx64, off - 0x1000);
+    if (off >= DB_S390DUMP_HDR_SIZE) {
+        snprintf(out, len, "s390 dump memory at 0x%" PRIx64, off - DB_S390DUMP_HDR_SIZE);
         return true;
     }
-    if (off >= 0x800) {
-        snprintf(out, len, "s390 dump header lc_vec[%" PRIu64 "]", (off - 0x800) / 4);
+    if (off >= offsetof(struct db_s390dump_hdr, lc_vec)) {
+        snprintf(out, len, "s390 dump header lc_vec[%" PRIu64 "]",
+                 (off - offsetof(struct db_s390dump_hdr, lc_vec)) / 4);
         return true;
     }
     for (size_t i = 0; i < sizeof(s390d_fields) / sizeof(s390d_fields[0]); i++)
