@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # sim/qemu/smoke-s390x.sh — end-to-end zfcpdump on the patched QEMU.
 #
-#   sim/qemu/smoke-s390x.sh [crash|operator|noobject] [WORKDIR]
+#   sim/qemu/smoke-s390x.sh [crash|operator|noobject|garbage|fcp-garbage] [WORKDIR]
 #
 #   crash     production kernel arms the FCP dump and panics; its DIAG 308
 #             subcode 4 triggers the dump IPL (default)
@@ -11,6 +11,10 @@
 #   garbage   bare-metal guest (guest/garbage.c, needs s390x-linux-gnu-gcc)
 #             feeding malformed SCCBs / IPL blocks; checks every
 #             architected answer and that QEMU keeps running
+#   fcp-garbage the same for the FCP adapter (guest/fcp-garbage.c with
+#             -device dumpbench-fcp): malformed SIGA / CHSC SSQD / ESTABLISH
+#             and ACTIVATE QUEUES, hostile SBALs + SIGA-w; exit 77 (SKIPPED)
+#             when the QEMU has no dumpbench-fcp device
 #
 # The dump kernel copies /proc/vmcore to a virtio disk at device 0.0.0002
 # (the dump IPLB's device, so cio_ignore lets it through) and powers off;
@@ -22,7 +26,8 @@
 # the cache), BUSYBOX (default: Debian busybox-static:s390x), MEM (MiB, 256),
 # SMP (2), PROFILE (z15-32m), TIMEOUT (s, 900), QEMU_ARGS (extra options,
 # e.g. -L DIR for s390-ccw.img with an uninstalled build).
-# Exit 0 when the dump kernel ran and the check passed.
+# Exit 0 when the dump kernel ran (garbage modes: every answer matched) and
+# the check passed.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
@@ -33,14 +38,24 @@ MEM=${MEM:-256}; SMP=${SMP:-2}; PROFILE=${PROFILE:-z15-32m}; TIMEOUT=${TIMEOUT:-
 log() { echo "smoke-s390x: $*" >&2; }
 
 if [ -z "${QEMU:-}" ]; then QEMU="$("$top/ci/build-qemu" | tail -1)/bin/qemu-system-s390x"; fi
-if [ "$mode" = garbage ]; then
+if [ "$mode" = garbage ] || [ "$mode" = fcp-garbage ]; then
+    src=garbage.c dev=(-object "dumpbench-s390,id=db0")
+    if [ "$mode" = fcp-garbage ]; then
+        # the QEMU must have the FCP adapter; without it the case is skipped
+        if ! "$QEMU" ${QEMU_ARGS:-} -device help 2>&1 | grep -q '"dumpbench-fcp"'; then
+            echo "fcp-garbage: SKIPPED: $QEMU has no -device dumpbench-fcp"; exit 77
+        fi
+        src=fcp-garbage.c
+        truncate -s 1M "$work/lun0.img"
+        dev=(-device "dumpbench-fcp,id=fcp0,devno=fe.0.0002,file0=$work/lun0.img,log=$work/fcp.log")
+    fi
     s390x-linux-gnu-gcc -O2 -m64 -march=z10 -ffreestanding -fno-pic -no-pie -nostdlib \
         -static --param=min-pagesize=0 -Wall -Wextra -Wl,-Ttext=0x20000 -Wl,-e,_start \
-        -Wl,--build-id=none -o "$work/garbage.elf" "$here/guest/garbage.c"
+        -Wl,--build-id=none -o "$work/$mode.elf" "$here/guest/$src"
     mon="$work/hmp.sock"; rm -f "$mon"
     "$QEMU" -M s390-ccw-virtio -m 128 -nodefaults -display none -serial none \
         -monitor "unix:$mon,server=on,wait=off" -action shutdown=pause \
-        -kernel "$work/garbage.elf" -object dumpbench-s390,id=db0 ${QEMU_ARGS:-} \
+        -kernel "$work/$mode.elf" "${dev[@]}" ${QEMU_ARGS:-} \
         >"$work/qemu.log" 2>&1 &
     qpid=$!
     trap 'kill $qpid 2>/dev/null || true' EXIT
@@ -81,36 +96,72 @@ PYEOF
 )
     wait $qpid 2>/dev/null || true
     trap - EXIT
-    python3 - "$out" <<'PYEOF'
+    python3 - "$mode" "$out" <<'PYEOF'
 import sys
-w = [int(x, 16) for x in sys.argv[1].split()]
-names = ["evbuf len 5", "evbuf beyond SCCB", "SDIAS evbuf 40 bytes", "size query rc|status",
-         "size query flags", "store fbn/blk_cnt ~0", "event qualifier 7", "SCCB in first 8K",
-         "SCCB unaligned", "SCCB beyond memory", "SCCB len 0xffff crosses page",
-         "IPLB len 0", "IPLB len 5000", "IPLB version 1", "IPLB pbt 7", "SET unaligned",
-         "STORE nothing stored", "dump without dump IPLB", "release HSA running",
-         "bits above EI", "odd R1", "SET FCP IPL block", "STORE it", "stored len",
-         "Read SCP Info rc", "Read SCP Info byte 91", "Read SCP Info hsa_size",
-         "IPLB len 0xffffffff", "IPLB 4096, scp_data_len ~0", "IPLB 644, scp_data_len ~0",
-         "SET 4096-byte IPLB, last page", "STORE it, last page", "stored len 4096",
-         "stored last byte", "SET beyond memory", "STORE beyond memory",
-         "SDIAS SCCB in last page", "SCCB crosses memory end", "SDIAS SCCB len 0",
-         "SDIAS SCCB len 8", "Read SCP Info len 16", "store asa ~0, blk_cnt ~0", "alive"]
-want = [0x73f0, 0x73f0, 0x72f0, 0x320, 0x80, 0x320, 0x40f0, 0x60000, 0x60000, 0x50000,
-        0x100, 0x402, 0x402, 0x402, 0x402, 0x60000, 0x102, 0x102, 0x1, 0x60000, 0x60000,
-        0x1, 0x1, 644, 0x10, None, 0,
-        0x402, 0x402, 0x402, 0x1, 0x1, 4096, (4095 * 7) & 0xff, 0x50000, 0x50000,
-        0x320, 0x100, 0x60000, 0x20, 0x300, 0x320, 0x600d]
+mode = sys.argv[1]
+w = [int(x, 16) for x in sys.argv[2].split()]
+if mode == "garbage":
+    # guest/garbage.c: (name, expected); None = bit 0x02 set
+    table = [
+        ("evbuf len 5", 0x73f0), ("evbuf beyond SCCB", 0x73f0), ("SDIAS evbuf 40 bytes", 0x72f0),
+        ("size query rc|status", 0x320), ("size query flags", 0x80),
+        ("store fbn/blk_cnt ~0", 0x320), ("event qualifier 7", 0x40f0),
+        ("SCCB in first 8K", 0x60000), ("SCCB unaligned", 0x60000),
+        ("SCCB beyond memory", 0x50000), ("SCCB len 0xffff crosses page", 0x100),
+        ("IPLB len 0", 0x402), ("IPLB len 5000", 0x402), ("IPLB version 1", 0x402),
+        ("IPLB pbt 7", 0x402), ("SET unaligned", 0x60000), ("STORE nothing stored", 0x102),
+        ("dump without dump IPLB", 0x102), ("release HSA running", 0x1), ("bits above EI", 0x60000),
+        ("odd R1", 0x60000), ("SET FCP IPL block", 0x1), ("STORE it", 0x1), ("stored len", 644),
+        ("Read SCP Info rc", 0x10), ("Read SCP Info byte 91", None), ("Read SCP Info hsa_size", 0),
+        ("IPLB len 0xffffffff", 0x402), ("IPLB 4096, scp_data_len ~0", 0x402),
+        ("IPLB 644, scp_data_len ~0", 0x402), ("SET 4096-byte IPLB, last page", 0x1),
+        ("STORE it, last page", 0x1), ("stored len 4096", 4096),
+        ("stored last byte", (4095 * 7) & 0xff), ("SET beyond memory", 0x50000),
+        ("STORE beyond memory", 0x50000), ("SDIAS SCCB in last page", 0x320),
+        ("SCCB crosses memory end", 0x100), ("SDIAS SCCB len 0", 0x60000),
+        ("SDIAS SCCB len 8", 0x20), ("Read SCP Info len 16", 0x300),
+        ("store asa ~0, blk_cnt ~0", 0x320), ("alive", 0x600d)]
+else:
+    # guest/fcp-garbage.c; CCW answers: dstat<<16|cstat<<8|sense0 (0x020080 =
+    # unit check, concurrent sense byte 0 command reject; 0x0c0000 = CE|DE),
+    # 0xdc000001 = TSCH cc 1 (no status pending);
+    # kick: cc<<24 | SLSB<<16 | SBALF14<<8 | SBALF15 (0xaf = P_OUTPUT_ERROR,
+    # SBALF 15 = fcp-model QDIO_SBALF15_*: 0x81 address, 0x82 length, 0x83 no
+    # LAST_ENTRY, 0x84 chain, 0x85 no COMMAND, 0x86 SLSB state, 0x87 request)
+    UC = 0x020080
+    table = [
+        ("FCP subchannel number", 0), ("SIGA GR1 0: operand exc", 0x150000),
+        ("SIGA no such subchannel", 3), ("SIGA not enabled", 3),
+        ("SSQD ok: code|len", 0x10028), ("SSQD flags|qdioac1", 0xc060),
+        ("SSQD overlong request", 0x30008), ("SSQD fmt 1", 0x70008),
+        ("SSQD first > last", 0x30008), ("SSQD no such sch", 0x10028), ("  its flags", 0),
+        ("SSQD whole range", 0x10fe8), ("SSQD reserved bits", 0x30008), ("MSCH enable", 0),
+        ("SIGA-w no queues", 3), ("SIGA QEBSM flag", 3), ("SIGA fc 7", 3),
+        ("EQUEUE zero QDR", UC), ("EQUEUE QDR beyond memory", UC), ("EQUEUE count 8", UC),
+        ("EQUEUE with IDA", UC), ("EQUEUE SLIB beyond memory", UC),
+        ("AQUEUE without queues", UC), ("SENSE ID", 0x0c0000), ("  CU/dev type", 0x17311732),
+        ("  CIWs EQUEUE/AQUEUE", 0x431b441f),
+        ("EQUEUE out SLSB beyond memory", UC), ("EQUEUE SLSB unaligned at end", UC),
+        ("EQUEUE SBAL 127 crosses end", UC), ("EQUEUE SLIB names other SLSB", UC),
+        ("EQUEUE two output queues", UC), ("EQUEUE valid QDR", 0x0c0000),
+        ("EQUEUE again (established)", UC), ("AQUEUE: no status", 0xdc000001),
+        ("SIGA-w SBALE crosses mem end", 0xaf0181), ("SIGA-w SBALE addr wraps", 0xaf0181),
+        ("SIGA-w SBALE len 2^32-1", 0xaf0182), ("SIGA-w SLSB junk 0x4f", 0xaf0086),
+        ("SIGA-w no LAST_ENTRY", 0xaf0f83), ("SIGA-w MORE_SBALS unprimed", 0xaf0084),
+        ("SIGA-w no COMMAND flag", 0xaf0085), ("SIGA-w req id only", 0xaf0087),
+        ("SIGA-w 16-byte QTCB", 0xaf0087), ("SIGA-w nothing primed", 0),
+        ("SIGA-r, nothing to deliver", 0), ("  junk input SLSB untouched", 0x4f),
+        ("SIGA-w empty mask", 0), ("alive", 0x600d)]
 w = w[:1 + (w[0] if w else 0)]
-if not w or w[0] != len(want):
-    print("garbage: guest did not finish (%s)" % sys.argv[1]); sys.exit(1)
+if not w or w[0] != len(table):
+    print("%s: guest did not finish (%s)" % (mode, sys.argv[2])); sys.exit(1)
 bad = 0
-for i, (name, exp) in enumerate(zip(names, want)):
+for i, (name, exp) in enumerate(table):
     got = w[1 + i]
     ok = (got & 0x02) != 0 if exp is None else got == exp
     bad += not ok
-    print("  %-2d %-30s got 0x%-6x %s" % (i, name, got, "ok" if ok else "EXPECTED 0x%x" % (exp or 2)))
-print("garbage: %s" % ("CHECK OK" if not bad else "CHECK FAILED (%d)" % bad))
+    print("  %-2d %-30s got 0x%-8x %s" % (i, name, got, "ok" if ok else "EXPECTED 0x%x" % (2 if exp is None else exp)))
+print("%s: %s" % (mode, "CHECK OK (%d answers)" % len(table) if not bad else "CHECK FAILED (%d of %d)" % (bad, len(table))))
 sys.exit(1 if bad else 0)
 PYEOF
     exit $?
