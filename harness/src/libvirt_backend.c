@@ -1,12 +1,18 @@
 /*
- * libvirt backend: the x86_64 kdump scenarios with the machine run as a
- * libvirt domain (see <harness/libvirt.h>).
+ * libvirt backend: the QEMU scenarios with the machine run as a libvirt
+ * domain (see <harness/libvirt.h>).
  *
- * The run is the x86_64 QEMU backend's (qemu_x86_run_with: boot, steps,
- * truth snapshot at machine_kexec, capture, the same oracles) with
- * build/bin/dumpbench-libvirt-qemu started in place of qemu-system-x86_64;
- * that launcher turns the argv into domain XML and creates the domain
- * through the libvirt C API (harness/tools/libvirt_qemu.c).
+ * The run is the QEMU backend's of the scenario's arch — x86_64 kdump
+ * (qemu_x86_run_with: boot, steps, truth snapshot at machine_kexec,
+ * capture, the same oracles), s390x zfcpdump (qemu_s390x_run_with), ppc64
+ * fadump (qemu_ppc64_run_with) — with build/bin/dumpbench-libvirt-qemu
+ * started in place of qemu-system-ARCH; that launcher turns the argv into
+ * domain XML (<emulator> = the patched QEMU for s390x/ppc64) and creates
+ * the domain through the libvirt C API (harness/tools/libvirt_qemu.c).
+ *
+ * Local only: the backend talks to QEMU through FIFOs, QMP and gdbstub
+ * sockets and run-dir files on this host, so a remote URI is refused
+ * (libvirt_uri_remote; README: what a remote run needs).
  *
  * Daemon: with a local qemu:///system URI and no libvirtd listening on
  * /run/libvirt/libvirt-sock, the backend starts virtlogd and libvirtd (as
@@ -353,6 +359,19 @@ static bool local_system_uri(const char *uri)
     return strcmp(uri, "qemu:///system") == 0;
 }
 
+bool libvirt_uri_remote(const char *uri)
+{
+    /* driver[+transport]://[user@][host][:port]/path (libvirt's URI format) */
+    const char *sep = strstr(uri, "://");
+    if (!sep)
+        return false;               /* an alias or a bare name: resolved locally */
+    const char *plus = memchr(uri, '+', (size_t)(sep - uri));
+    if (plus && !((size_t)(sep - plus - 1) == 4 && strncmp(plus + 1, "unix", 4) == 0))
+        return true;                /* +ssh, +libssh, +libssh2, +tls, +tcp, +ext */
+    const char *host = sep + 3;
+    return *host && *host != '/';   /* qemu://host/system: TLS to that host */
+}
+
 int libvirt_backend_run(const struct scenario *s, const char *run_dir, FILE *log,
                         struct run_result *res, char *errbuf, size_t errlen)
 {
@@ -366,9 +385,30 @@ int libvirt_backend_run(const struct scenario *s, const char *run_dir, FILE *log
     char piddir[] = "/tmp/dblv.XXXXXX";
     bool have_piddir = false;
 
-    if (s->machine.arch != SCN_ARCH_X86_64)
-        snprintf(why, sizeof(why), "the libvirt backend runs x86_64 scenarios only "
-                 "(s390x/ppc64 through <emulator> with the patched QEMU: not done)");
+    const char *arch = s->machine.arch == SCN_ARCH_S390X ? "s390x" :
+                       s->machine.arch == SCN_ARCH_PPC64 ? "ppc64" :
+                       s->machine.arch == SCN_ARCH_X86_64 ? "x86_64" : NULL;
+    const char *qenv = s->machine.arch == SCN_ARCH_S390X ? "DUMPBENCH_QEMU_S390X" :
+                       s->machine.arch == SCN_ARCH_PPC64 ? "DUMPBENCH_QEMU_PPC64" : NULL;
+    const char *qbin = qenv ? getenv(qenv) : NULL;
+    if (libvirt_uri_remote(uri)) {
+        /* not SKIPPED: a remote URI asks for something this design cannot do */
+        fprintf(log, "error: DUMPBENCH_LIBVIRT_URI=%s is remote\n", uri);
+        res->outcome = RUN_ERROR;
+        snprintf(res->reason, sizeof(res->reason), "remote libvirt URI %.120s refused", uri);
+        snprintf(errbuf, errlen, "DUMPBENCH_LIBVIRT_URI=%s is a remote URI: the libvirt backend "
+                 "needs the domain on this host (the console FIFOs, the QMP and gdbstub sockets, "
+                 "the dump disk and truth snapshot are local paths); remote runs are not "
+                 "implemented (README: libvirt backend)", uri);
+        return QEMU_BACKEND_ERROR;
+    }
+    if (!arch)
+        snprintf(why, sizeof(why), "the libvirt backend runs x86_64, s390x and ppc64 scenarios");
+    else if (qenv && (!qbin || !*qbin || access(qbin, X_OK) != 0))
+        /* the patched QEMU is the domain's <emulator>: nothing to start libvirtd for */
+        snprintf(why, sizeof(why), "%s %s (the patched qemu-system-%s, the domain's <emulator>; "
+                 "ci/real-libvirt sets it)", qenv, qbin && *qbin ? "is not executable" : "is not set",
+                 arch);
     else if (libvirt_launcher_path(launcher, sizeof(launcher)) != 0)
         snprintf(why, sizeof(why), "dumpbench-libvirt-qemu not built (libvirt-dev missing: "
                  "ci/setup libvirt, then make)");
@@ -389,7 +429,7 @@ int libvirt_backend_run(const struct scenario *s, const char *run_dir, FILE *log
         }
     }
     if (!why[0]) {
-        char *argv[] = { launcher, "--probe", NULL };
+        char *argv[] = { launcher, "--probe", qenv ? (char *)arch : NULL, NULL };
         char out[1024];
         int rc = run_capture(argv, 120, out, sizeof(out));
         if (rc != 0)
@@ -408,8 +448,8 @@ int libvirt_backend_run(const struct scenario *s, const char *run_dir, FILE *log
         snprintf(errbuf, errlen, "SKIPPED: %s", why);
         ret = QEMU_BACKEND_SKIPPED;
     } else {
-        fprintf(log, "libvirt: running the x86_64 scenario as a domain on %s through %s\n",
-                uri, launcher);
+        fprintf(log, "libvirt: running the %s scenario as a domain on %s through %s\n",
+                arch, uri, launcher);
         fflush(log);
         const struct qemu_x86_hooks hooks = {
             .post_dump = lv_post_dump,
@@ -427,7 +467,12 @@ int libvirt_backend_run(const struct scenario *s, const char *run_dir, FILE *log
             snprintf(absdir, sizeof(absdir), "%s", run_dir);
         else
             run_dir = absdir;
-        ret = qemu_x86_run_with(launcher, &hooks, s, run_dir, log, res, errbuf, errlen);
+        if (s->machine.arch == SCN_ARCH_S390X)
+            ret = qemu_s390x_run_with(launcher, s, run_dir, log, res, errbuf, errlen);
+        else if (s->machine.arch == SCN_ARCH_PPC64)
+            ret = qemu_ppc64_run_with(launcher, s, run_dir, log, res, errbuf, errlen);
+        else
+            ret = qemu_x86_run_with(launcher, &hooks, s, run_dir, log, res, errbuf, errlen);
         reap_domain(launcher, run_dir, log);
         if (ret == QEMU_BACKEND_ERROR)
             add_launcher_error(run_dir, log, errbuf, errlen);
