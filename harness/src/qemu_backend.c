@@ -270,8 +270,14 @@ static int start_qemu(struct qrun *r)
         "-drive", drive, "-device", "virtio-blk-pci,drive=capture",
         NULL,
     };
-    char cmdline[2048] = "";
-    for (char **a = argv; *a; a++) {
+    /* DUMPBENCH_RECORD: -icount / record-replay (qemu_record.c) */
+    struct qemu_record rec;
+    char rerr[600];
+    char **av = qemu_record_argv(&rec, argv, "x86_64", r->dir, rerr, sizeof rerr);
+    if (!av)
+        return fail(r, "%s", rerr);
+    char cmdline[3072] = "";
+    for (char **a = av; *a; a++) {
         strncat(cmdline, *a, sizeof cmdline - strlen(cmdline) - 2);
         strcat(cmdline, " ");
     }
@@ -279,7 +285,7 @@ static int start_qemu(struct qrun *r)
     char fifo[128], clog[600];
     snprintf(fifo, sizeof fifo, "%s/con", r->sock);
     path_in(r, clog, sizeof clog, "console.log");
-    if (qproc_start(&r->p, argv, fifo, clog, r->err, sizeof r->err) != 0)
+    if (qproc_start(&r->p, av, fifo, clog, r->err, sizeof r->err) != 0)
         return -1;
     char qpath[128];
     snprintf(qpath, sizeof qpath, "%s/qmp", r->sock);

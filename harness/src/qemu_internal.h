@@ -299,6 +299,18 @@ int qemu_x86_run_with(const char *emulator, const struct qemu_x86_hooks *hooks,
                       const struct scenario *s, const char *run_dir,
                       FILE *log, struct run_result *res, char *errbuf, size_t errlen);
 
+/*
+ * qemu_s390x_run / qemu_ppc64_run with `launcher` started in place of the
+ * patched QEMU (same argv after argv[0]; NULL = the QEMU itself).  The
+ * libvirt backend passes dumpbench-libvirt-qemu, which runs the machine as
+ * a libvirt domain with that QEMU (DUMPBENCH_QEMU_S390X/_PPC64) as its
+ * <emulator>.  run_dir must be absolute then (QEMU runs in libvirtd's cwd).
+ */
+int qemu_s390x_run_with(const char *launcher, const struct scenario *s, const char *run_dir,
+                        FILE *log, struct run_result *res, char *errbuf, size_t errlen);
+int qemu_ppc64_run_with(const char *launcher, const struct scenario *s, const char *run_dir,
+                        FILE *log, struct run_result *res, char *errbuf, size_t errlen);
+
 /* A page pair differing only in one VPA dispatch counter (BE u32 at a
  * 0x400-aligned lppaca + 0x100, vmcore = truth + 1..16). */
 bool ppc64_vpa_counter_only(const uint8_t *vmcore_page, const uint8_t *truth_page);
@@ -330,5 +342,29 @@ enum { PPC64_MDF_OK = 0, PPC64_MDF_FAILED = 1, PPC64_MDF_SKIPPED = 2 };
 int ppc64_makedumpfile_dmesg(const char *tool, const char *vmcore, const char *out,
                              const char *want, int timeout_s, unsigned *nlines,
                              char *why, size_t wl);
+
+/* ---- qemu_record.c: DUMPBENCH_RECORD (icount, rr record/replay) argv ---- */
+
+#define QREC_MAX_ARGS 128
+struct replay_exec_cfg;
+struct qemu_record {
+    int mode;                  /* enum replay_exec (<harness/replay.h>) */
+    int shift;                 /* -icount shift, -1 in mode none */
+    char rr_file[1100];        /* rr modes: the log QEMU writes or reads */
+    char what[1200];           /* one line for the backend log */
+    size_t argc;
+    char *argv[QREC_MAX_ARGS];
+    char buf[8192];            /* strings the argv points to */
+    size_t used;
+};
+/* The argv to start: `argv` (NULL-terminated, as the backend built it for
+ * arch "x86_64", "s390x" or "ppc64") changed for DUMPBENCH_RECORD /
+ * DUMPBENCH_RR_REPLAY (a copy in mode none); rr-record writes
+ * run_dir/replay.bin.  NULL with err on a bad setting. */
+char **qemu_record_argv(struct qemu_record *rec, char *const argv[], const char *arch,
+                        const char *run_dir, char *err, size_t errlen);
+char **qemu_record_argv_cfg(struct qemu_record *rec, const struct replay_exec_cfg *cfg,
+                            char *const argv[], const char *arch, const char *run_dir,
+                            char *err, size_t errlen);
 
 #endif /* HARNESS_QEMU_INTERNAL_H */

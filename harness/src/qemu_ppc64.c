@@ -65,6 +65,7 @@ struct prun {
     const char *dir;
     char sock[64];
     char qemu[512], data[512], kernel[512], initrd[512], sysmap[600];
+    const char *launcher;   /* libvirt backend: started in place of qemu (qemu_ppc64_run_with) */
     struct qproc p;
     struct qmp q;
     struct qgdb g;
@@ -223,7 +224,7 @@ static long long guest_value(struct prun *r, const char *expr, int timeout_ms)
 /* QEMU's "dumpbench: rtas ibm,configure-kernel-dump cmd=C rc=R" lines (in
  * console.log: QEMU's stderr) since the last call; each becomes a run_rc.
  * Returns the number found; *last gets the last rc of command want_cmd. */
-static int harvest_rtas(struct prun *r, int line, int want_cmd, int64_t *last)
+static int harvest_rtas_once(struct prun *r, int line, int want_cmd, int64_t *last)
 {
     char path[600];
     path_in(r, path, sizeof path, "console.log");
@@ -256,6 +257,20 @@ static int harvest_rtas(struct prun *r, int line, int want_cmd, int64_t *last)
     }
     r->rtas_pos = pos;
     fclose(f);
+    return n;
+}
+
+/* Under the libvirt launcher QEMU's stderr reaches console.log through
+ * virtlogd and the launcher's copy, possibly after the guest's reaction the
+ * caller just saw: wait up to 3 s for a line of the awaited command. */
+static int harvest_rtas(struct prun *r, int line, int want_cmd, int64_t *last)
+{
+    int n = harvest_rtas_once(r, line, want_cmd, last);
+    for (double end = qnow() + 3; r->launcher && want_cmd > 0 && last && *last == INT64_MIN &&
+                                  qnow() < end;) {
+        usleep(20000);
+        n += harvest_rtas_once(r, line, want_cmd, last);
+    }
     return n;
 }
 
@@ -341,7 +356,7 @@ static int start_qemu(struct prun *r)
     char *argv[48];
     size_t a = 0;
     char *fixed[] = {
-        r->qemu, "-L", r->data, "-nodefaults", "-no-user-config",
+        r->launcher ? (char *)r->launcher : r->qemu, "-L", r->data, "-nodefaults", "-no-user-config",
         "-M", "pseries,x-vof=on", "-accel", "tcg", "-cpu", "power9",
         "-m", mem, "-smp", smp, "-display", "none", "-action", "panic=none",
         "-chardev", con, "-device", "spapr-vty,chardev=con", "-qmp", qmp,
@@ -355,8 +370,13 @@ static int start_qemu(struct prun *r)
         argv[a++] = gdb;
     }
     argv[a] = NULL;
+    struct qemu_record rec;   /* DUMPBENCH_RECORD: -icount, record/replay (qemu_record.c) */
+    char rerr[600];
+    char **av = qemu_record_argv(&rec, argv, "ppc64", r->dir, rerr, sizeof rerr);
+    if (!av)
+        return fail(r, "%s", rerr);
     char cmdline[3000] = "";
-    for (char **p = argv; *p; p++) {
+    for (char **p = av; *p; p++) {
         strncat(cmdline, *p, sizeof cmdline - strlen(cmdline) - 2);
         strcat(cmdline, " ");
     }
@@ -364,7 +384,7 @@ static int start_qemu(struct prun *r)
     char fifo[128], clog[600];
     snprintf(fifo, sizeof fifo, "%s/con", r->sock);
     path_in(r, clog, sizeof clog, "console.log");
-    if (qproc_start(&r->p, argv, fifo, clog, r->err, sizeof r->err) != 0)
+    if (qproc_start(&r->p, av, fifo, clog, r->err, sizeof r->err) != 0)
         return -1;
     char qpath[128];
     snprintf(qpath, sizeof qpath, "%s/qmp", r->sock);
@@ -1091,6 +1111,8 @@ static void cleanup(struct prun *r, bool keep_big)
             break;
         char p[600];
         path_in(r, p, sizeof p, big[i]);
+        if (r->res && r->res->image_path[0] && !strcmp(p, r->res->image_path))
+            continue;   /* the image the run record hashes (DUMPBENCH_RECORD set) */
         unlink(p);
     }
 }
@@ -1098,11 +1120,18 @@ static void cleanup(struct prun *r, bool keep_big)
 int qemu_ppc64_run(const struct scenario *s, const char *run_dir, FILE *log,
                    struct run_result *res, char *errbuf, size_t errlen)
 {
+    return qemu_ppc64_run_with(NULL, s, run_dir, log, res, errbuf, errlen);
+}
+
+int qemu_ppc64_run_with(const char *launcher, const struct scenario *s, const char *run_dir,
+                        FILE *log, struct run_result *res, char *errbuf, size_t errlen)
+{
     struct prun *r = calloc(1, sizeof *r);
     if (!r) {
         snprintf(errbuf, errlen, "out of memory");
         return QEMU_BACKEND_ERROR;
     }
+    r->launcher = launcher;
     r->s = s;
     r->log = log;
     r->res = res;
@@ -1225,8 +1254,12 @@ int qemu_ppc64_run(const struct scenario *s, const char *run_dir, FILE *log,
                 rc = fail(r, "cannot turn the capture disk into %s: %s", vm, strerror(errno));
             } else {
                 /* res->image_path stays empty: the RAM-sized vmcore is
-                 * deleted after the run (DUMPBENCH_KEEP=1 keeps it) */
+                 * deleted after the run (DUMPBENCH_KEEP=1 keeps it) --
+                 * unless DUMPBENCH_RECORD is set: replays compare its hash */
                 oracles(r, vm);
+                const char *rec = getenv("DUMPBENCH_RECORD");
+                if ((rec && *rec) || getenv("DUMPBENCH_RR_REPLAY"))
+                    snprintf(res->image_path, sizeof res->image_path, "%.500s", vm);
             }
         }
     }

@@ -126,6 +126,113 @@ const char *replay_qemu_env(const char *arch)
     return NULL;
 }
 
+/* ---- deterministic execution settings --------------------------------------------- */
+
+const char *replay_exec_name(enum replay_exec m)
+{
+    switch (m) {
+    case REPLAY_EXEC_ICOUNT: return "icount";
+    case REPLAY_EXEC_RR_RECORD: return "rr-record";
+    case REPLAY_EXEC_RR_REPLAY: return "rr-replay";
+    default: return "none";
+    }
+}
+
+int replay_exec_from_name(const char *name)
+{
+    static const enum replay_exec all[] = { REPLAY_EXEC_NONE, REPLAY_EXEC_ICOUNT,
+                                            REPLAY_EXEC_RR_RECORD, REPLAY_EXEC_RR_REPLAY };
+    for (size_t i = 0; name && i < sizeof(all) / sizeof(all[0]); i++)
+        if (!strcmp(name, replay_exec_name(all[i])))
+            return (int)all[i];
+    return -1;
+}
+
+int replay_exec_default_shift(const char *arch)
+{
+    if (arch && !strcmp(arch, "x86_64"))
+        return 5;
+    if (arch && !strcmp(arch, "s390x"))
+        return 9;
+    return 7;
+}
+
+int replay_exec_parse(const char *record, const char *rr_replay, struct replay_exec_cfg *c,
+                      char *err, size_t errlen)
+{
+    memset(c, 0, sizeof(*c));
+    c->mode = REPLAY_EXEC_NONE;
+    c->shift = -1;
+    if (record && *record) {
+        size_t wl = strcspn(record, ",");
+        if (wl == 4 && !strncmp(record, "none", 4))
+            c->mode = REPLAY_EXEC_NONE;
+        else if (wl == 6 && !strncmp(record, "icount", 6))
+            c->mode = REPLAY_EXEC_ICOUNT;
+        else if (wl == 2 && !strncmp(record, "rr", 2))
+            c->mode = REPLAY_EXEC_RR_RECORD;
+        else {
+            snprintf(err, errlen, "DUMPBENCH_RECORD: mode '%.*s' is not one of none, icount, rr",
+                     (int)(wl > 40 ? 40 : wl), record);
+            return -1;
+        }
+        for (const char *p = record + wl; *p == ',';) {
+            p++;
+            size_t ol = strcspn(p, ",");
+            if (ol > 6 && !strncmp(p, "shift=", 6)) {
+                char num[16];
+                size_t nl = ol - 6;
+                char *end = NULL;
+                long v = -1;
+                if (nl < sizeof(num)) {
+                    memcpy(num, p + 6, nl);
+                    num[nl] = '\0';
+                    errno = 0;
+                    v = strtol(num, &end, 10);
+                    if (errno || !end || *end)
+                        v = -1;
+                }
+                if (v < 0 || v > REPLAY_SHIFT_MAX) {
+                    snprintf(err, errlen, "DUMPBENCH_RECORD: shift '%.*s' is not a number "
+                             "0..%d", (int)(nl > 20 ? 20 : nl), p + 6, REPLAY_SHIFT_MAX);
+                    return -1;
+                }
+                c->shift = (int)v;
+            } else {
+                snprintf(err, errlen, "DUMPBENCH_RECORD: unknown option '%.*s' (expected "
+                         "shift=N)", (int)(ol > 40 ? 40 : ol), p);
+                return -1;
+            }
+            p += ol;
+        }
+        if (c->mode == REPLAY_EXEC_NONE && c->shift >= 0) {
+            snprintf(err, errlen, "DUMPBENCH_RECORD: shift= needs mode icount or rr");
+            return -1;
+        }
+    }
+    if (rr_replay && *rr_replay) {
+        if (record && *record && c->mode != REPLAY_EXEC_RR_RECORD) {
+            snprintf(err, errlen, "DUMPBENCH_RR_REPLAY needs DUMPBENCH_RECORD=rr (is '%.40s')",
+                     record);
+            return -1;
+        }
+        if (strlen(rr_replay) >= sizeof(c->rr_file) || strchr(rr_replay, ',')) {
+            snprintf(err, errlen, "DUMPBENCH_RR_REPLAY: path too long or contains ',' "
+                     "(QEMU's -icount option syntax)");
+            return -1;
+        }
+        c->mode = REPLAY_EXEC_RR_REPLAY;
+        snprintf(c->rr_file, sizeof(c->rr_file), "%s", rr_replay);
+    }
+    return 0;
+}
+
+int replay_exec_from_env(struct replay_exec_cfg *c, char *err, size_t errlen)
+{
+    return replay_exec_parse(getenv("DUMPBENCH_RECORD"), getenv("DUMPBENCH_RR_REPLAY"), c, err,
+                             errlen);
+}
+
 /* First line of `BIN --version` (QEMU prints "QEMU emulator version ..."). */
 static void qemu_version(const char *bin, char *out, size_t len)
 {
@@ -289,6 +396,27 @@ int replay_record(const struct replay_run_info *ri, char *err, size_t errlen)
         qemu_cmdline(ri->run_dir, cl, sizeof(cl));
         if (cl[0])
             put_text(f, "qemu-cmdline", cl);
+        /* the deterministic-execution mode the backend ran with (qemu_record.c) */
+        struct replay_exec_cfg xc;
+        char xerr[256];
+        const char *arch = scn_arch_name(s->machine.arch);
+        if (replay_exec_from_env(&xc, xerr, sizeof(xerr)) == 0) {
+            int shift = xc.shift >= 0 ? xc.shift : replay_exec_default_shift(arch);
+            if (xc.mode == REPLAY_EXEC_NONE)
+                fprintf(f, "record-mode none\n");
+            else
+                fprintf(f, "record-mode %s shift=%d\n", replay_exec_name(xc.mode), shift);
+            char rr[4200];
+            if (xc.mode == REPLAY_EXEC_RR_RECORD)
+                snprintf(rr, sizeof(rr), "%s/%s", ri->run_dir, REPLAY_RR_FILE);
+            else
+                snprintf(rr, sizeof(rr), "%s", xc.rr_file);
+            struct stat rst;
+            if (xc.mode >= REPLAY_EXEC_RR_RECORD && rr[0] && stat(rr, &rst) == 0)
+                fprintf(f, "rr-file %s %" PRIu64 "\n",
+                        xc.mode == REPLAY_EXEC_RR_RECORD ? REPLAY_RR_FILE : rr,
+                        (uint64_t)rst.st_size);
+        }
     }
     /* the harness's own settings (guest and kernel paths, cache, QEMU
      * binaries): `dumpbench replay` sets them again unless already set */
@@ -361,6 +489,7 @@ int run_record_read(const char *run_dir, struct run_record *r, char *err, size_t
     snprintf(path, sizeof(path), "%s/%s", run_dir, REPLAY_RECORD);
     memset(r, 0, sizeof(*r));
     r->dump_cpus = -1;
+    r->record_shift = -1;
     FILE *f = fopen(path, "r");
     if (!f)
         return rerr(err, errlen, path, 0, "%s", strerror(errno));
@@ -407,6 +536,32 @@ int run_record_read(const char *run_dir, struct run_record *r, char *err, size_t
         else if (!strcmp(k, "qemu-binary")) set_str(r->qemu_binary, sizeof(r->qemu_binary), v);
         else if (!strcmp(k, "qemu-version")) set_str(r->qemu_version, sizeof(r->qemu_version), v);
         else if (!strcmp(k, "qemu-cmdline")) set_str(r->qemu_cmdline, sizeof(r->qemu_cmdline), v);
+        else if (!strcmp(k, "record-mode")) {
+            char mode[16];
+            int shift = -1, used = 0;
+            if (sscanf(v, "%15s%n", mode, &used) != 1 || replay_exec_from_name(mode) < 0)
+                rc = rerr(err, errlen, path, ln, "record-mode: expected none, icount, "
+                          "rr-record or rr-replay");
+            else if (v[used] && (sscanf(v + used, " shift=%d", &shift) != 1 || shift < 0 ||
+                                 shift > REPLAY_SHIFT_MAX))
+                rc = rerr(err, errlen, path, ln, "record-mode: expected shift=0..%d after "
+                          "the mode", REPLAY_SHIFT_MAX);
+            else {
+                set_str(r->record_mode, sizeof(r->record_mode), mode);
+                r->record_shift = shift;
+            }
+        } else if (!strcmp(k, "rr-file")) {
+            const char *sp2 = strrchr(v, ' ');
+            char *end = NULL;
+            unsigned long long sz = sp2 ? strtoull(sp2 + 1, &end, 10) : 0;
+            if (!sp2 || sp2 == v || !end || *end || end == sp2 + 1 ||
+                (size_t)(sp2 - v) >= sizeof(r->rr_file))
+                rc = rerr(err, errlen, path, ln, "rr-file: expected PATH SIZE");
+            else {
+                snprintf(r->rr_file, sizeof(r->rr_file), "%.*s", (int)(sp2 - v), v);
+                r->rr_size = sz;
+            }
+        }
         else if (!strcmp(k, "env")) {
             if (strncmp(v, "DUMPBENCH_", 10) != 0 || !strchr(v, '=')) {
                 rc = rerr(err, errlen, path, ln, "env: expected DUMPBENCH_NAME=VALUE");
@@ -668,6 +823,64 @@ int replay_run(const char *run_dir, const char *out_dir, FILE *out, FILE *tap,
                  old->profile);
         goto done;
     }
+    /* the recorded execution mode: an rr run replays its own log */
+    int xmode = replay_exec_from_name(old->record_mode[0] ? old->record_mode : "none");
+    char xrec[32] = "", xrr[4200] = "";
+    if (xmode < 0) {
+        snprintf(err, errlen, "%s/%s: unknown record-mode '%s'", run_dir, REPLAY_RECORD,
+                 old->record_mode);
+        goto done;
+    }
+    if (xmode != REPLAY_EXEC_NONE) {
+        int shift = old->record_shift >= 0 ? old->record_shift
+                                           : replay_exec_default_shift(old->arch);
+        snprintf(xrec, sizeof(xrec), "%s,shift=%d", xmode == REPLAY_EXEC_ICOUNT ? "icount" : "rr",
+                 shift);
+    } else {
+        /* an explicit DUMPBENCH_RECORD=none stays explicit (the ppc64 backend
+         * keeps its vmcore for the record whenever the variable is set) */
+        for (size_t i = 0; i < old->nenv; i++)
+            if (!strncmp(old->env[i], "DUMPBENCH_RECORD=", 17) && old->env[i][17])
+                snprintf(xrec, sizeof(xrec), "none");
+    }
+    if (xmode == REPLAY_EXEC_RR_RECORD || xmode == REPLAY_EXEC_RR_REPLAY) {
+        char rel[4200];
+        if (!old->rr_file[0]) {
+            snprintf(err, errlen, "%s/%s: record-mode %s but no rr-file (the recording left no "
+                     "log)", run_dir, REPLAY_RECORD, old->record_mode);
+            goto done;
+        }
+        if (old->rr_file[0] == '/')
+            snprintf(rel, sizeof(rel), "%s", old->rr_file);
+        else
+            snprintf(rel, sizeof(rel), "%s/%s", run_dir, old->rr_file);
+        if (!realpath(rel, xrr)) {
+            snprintf(err, errlen, "rr log %s: %s (recorded with %s)", rel, strerror(errno),
+                     old->record_mode);
+            goto done;
+        }
+        if (stat(xrr, &st) != 0 || (uint64_t)st.st_size != old->rr_size) {
+            snprintf(err, errlen, "rr log %s: size %" PRIu64 ", the record says %" PRIu64, xrr,
+                     (uint64_t)st.st_size, old->rr_size);
+            goto done;
+        }
+    }
+    /* set for the re-run only; the caller's values come back afterwards */
+    const char *xnames[2] = { "DUMPBENCH_RECORD", "DUMPBENCH_RR_REPLAY" };
+    const char *xvals[2] = { xrec, xrr };
+    char *xsaved[2] = { NULL, NULL };
+    bool xhad[2] = { false, false };
+    for (int i = 0; i < 2; i++) {
+        const char *cur = getenv(xnames[i]);
+        if (cur) {
+            xhad[i] = true;
+            xsaved[i] = strdup(cur);
+        }
+        if (xvals[i][0])
+            setenv(xnames[i], xvals[i], 1);
+        else
+            unsetenv(xnames[i]);
+    }
     FILE *devnull = NULL;
     if (!tap)
         tap = devnull = fopen("/dev/null", "w");
@@ -682,12 +895,21 @@ int replay_run(const char *run_dir, const char *out_dir, FILE *out, FILE *tap,
     o.profile = have_prof ? prof : NULL;
     o.lookup = lookup;
     const char *files[1] = { scn };
-    fprintf(out, "replay: %s (backend %s, arch %s, seed %" PRIu64 ", profile %s) into %s\n",
-            old->scenario, old->backend, old->arch, old->seed,
-            have_prof ? old->profile : "none", dir);
+    fprintf(out, "replay: %s (backend %s, arch %s, seed %" PRIu64 ", profile %s%s%s%s) into "
+            "%s\n", old->scenario, old->backend, old->arch, old->seed,
+            have_prof ? old->profile : "none", xrec[0] ? ", " : "",
+            xrr[0] ? "rr replay of " : xrec[0] ? "DUMPBENCH_RECORD=" : "", xrr[0] ? xrr : xrec,
+            dir);
     double t0 = hu_now();
     int rrc = run_files(&o, files, 1);
     double t1 = hu_now();
+    for (int i = 0; i < 2; i++) {
+        if (xhad[i] && xsaved[i])
+            setenv(xnames[i], xsaved[i], 1);
+        else
+            unsetenv(xnames[i]);
+        free(xsaved[i]);
+    }
     if (devnull)
         fclose(devnull);
     if (rrc == 99) {

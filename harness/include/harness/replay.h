@@ -18,6 +18,9 @@
  *       tool dumpbench git=COMMIT cc=VERSION / host SYSNAME RELEASE MACHINE
  *       qemu-binary PATH / qemu-version TEXT / qemu-cmdline TEXT   (qemu backends)
  *       env DUMPBENCH_NAME=VALUE      (each DUMPBENCH_* variable of the run)
+ *       record-mode none|icount|rr-record|rr-replay shift=N   (qemu backends)
+ *       rr-file PATH SIZE             (rr modes: the QEMU record/replay log;
+ *                                      relative to the run dir when inside)
  *       verdict PASS|FAIL|ERROR|SKIP / first TEXT
  *       outcome NAME / reason TEXT / cpus-online N / dump-cpus N|none
  *       rc OP VALUE LINE              (one per firmware call, in order)
@@ -27,6 +30,20 @@
  * `dumpbench replay RUN_DIR` runs scenario.scn again with profile.resolved,
  * the same backend and QEMU binary, into RUN_DIR/replay, and compares the
  * new record with the stored one (replay_compare).
+ *
+ * Deterministic execution of the QEMU backends (harness/src/qemu_record.c):
+ *   DUMPBENCH_RECORD=none|icount|rr[,shift=N]
+ *     icount  -icount shift=N,align=off,sleep=off, fixed -rtc base (also the
+ *             s390x TOD base), -seed, nokaslr: the guest's clocks follow its
+ *             instruction count; host-driven actions (console input, QMP)
+ *             still land at wall-clock-dependent guest instants.
+ *     rr      QEMU record/replay: -icount shift=N,rr=record,rrfile=RUN_DIR/
+ *             replay.bin, every disk behind a blkreplay node, the console
+ *             on a replay-registered serial chardev; console input, clocks
+ *             and disk completions go into the log.
+ *   DUMPBENCH_RR_REPLAY=FILE  replay FILE (rr=replay) instead of recording.
+ * `dumpbench replay` sets both from the stored record: a run recorded with
+ * rr replays its own replay.bin.
  */
 #ifndef HARNESS_REPLAY_H
 #define HARNESS_REPLAY_H
@@ -64,6 +81,10 @@ struct run_record {
     char qemu_binary[1024];
     char qemu_version[256];
     char qemu_cmdline[4096];
+    char record_mode[16];             /* "" (record without the key) = none */
+    int record_shift;                 /* -1: none recorded */
+    char rr_file[1024];               /* "" when no rr log */
+    uint64_t rr_size;
     size_t nenv;                      /* DUMPBENCH_* settings of the run */
     const char *env[32];              /* "NAME=VALUE", pointing into env_buf */
     char env_buf[8192];
@@ -103,6 +124,42 @@ int replay_record(const struct replay_run_info *ri, char *err, size_t errlen);
 
 /* Parse RUN_DIR/run.record.  0, or -1 with "FILE:LINE: ..." in err. */
 int run_record_read(const char *run_dir, struct run_record *r, char *err, size_t errlen);
+
+/* ---- deterministic execution (DUMPBENCH_RECORD, DUMPBENCH_RR_REPLAY) ---- */
+
+enum replay_exec {
+    REPLAY_EXEC_NONE = 0,
+    REPLAY_EXEC_ICOUNT,       /* -icount, deterministic settings, no log */
+    REPLAY_EXEC_RR_RECORD,    /* rr=record into RUN_DIR/replay.bin */
+    REPLAY_EXEC_RR_REPLAY,    /* rr=replay of rr_file */
+};
+
+#define REPLAY_RR_FILE "replay.bin"
+#define REPLAY_SHIFT_MAX 10       /* QEMU 7.2 MAX_ICOUNT_SHIFT */
+
+struct replay_exec_cfg {
+    enum replay_exec mode;
+    int shift;                /* -icount shift=; -1: the arch's default */
+    char rr_file[1024];       /* REPLAY_EXEC_RR_REPLAY: the log */
+};
+
+/*
+ * Parse the two settings (either may be NULL or "" = unset):
+ *   record     "none" | "icount" | "rr", optionally ",shift=N" (0..10)
+ *   rr_replay  FILE: replay it (needs record unset or "rr")
+ * 0, or -1 with err naming the variable and the bad part.
+ */
+int replay_exec_parse(const char *record, const char *rr_replay, struct replay_exec_cfg *c,
+                      char *err, size_t errlen);
+/* The same from DUMPBENCH_RECORD and DUMPBENCH_RR_REPLAY. */
+int replay_exec_from_env(struct replay_exec_cfg *c, char *err, size_t errlen);
+/* "none" "icount" "rr-record" "rr-replay" */
+const char *replay_exec_name(enum replay_exec m);
+/* The record's word back to the mode; -1 for an unknown word. */
+int replay_exec_from_name(const char *name);
+/* Default -icount shift per arch (QEMU 7.2 tests/avocado/replay_kernel.py:
+ * x86_64 5, s390x 9, ppc64 7); 7 for anything else. */
+int replay_exec_default_shift(const char *arch);
 
 /* The env var the QEMU backends read for an arch's binary
  * (DUMPBENCH_QEMU_X86_64 / _S390X / _PPC64), NULL for an unknown arch. */
