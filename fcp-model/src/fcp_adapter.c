@@ -101,7 +101,12 @@ void fcp_adapter_default_config(struct fcp_adapter_config *cfg, uint16_t devno)
     cfg->s_id = 0x010100;
     cfg->topology = FSF_TOPO_FABRIC;
     cfg->max_sbals = FSF_MAX_SBALS_PER_REQ;
-    cfg->max_data_transfer = 1024 * 1024;
+    /* The most one zfcp request can carry: FSF_MAX_SBALS_PER_REQ SBALs of 16
+     * page-sized elements (lx61 zfcp_qdio.h ZFCP_QDIO_SBALE_LEN = PAGE_SIZE;
+     * zfcp_scsi.c sets max_sectors = max_sbale_per_req * 8, and zfcp does not
+     * read max_data_transfer_size back), so the block layer's merged writes
+     * (seen: 1.25 MiB) always fit; the SBAL data check still bounds it. */
+    cfg->max_data_transfer = FCP_DEFAULT_MAX_DATA_TRANSFER;
     cfg->link_speed = 8;
 }
 

@@ -122,7 +122,7 @@ static void bringup(struct fx2 *x)
     CU_ASSERT_EQUAL(zd_rd32(&x->z, b + 8), 1);             /* high_qtcb_version */
     CU_ASSERT_EQUAL(zd_rd32(&x->z, b + 12), 1);            /* low_qtcb_version */
     CU_ASSERT_TRUE(zd_rd32(&x->z, b + 16) >= FSF_QTCB_SIZE); /* max_qtcb_size */
-    CU_ASSERT_EQUAL(zd_rd32(&x->z, b + 20), 1024 * 1024);  /* max_data_transfer_size */
+    CU_ASSERT_EQUAL(zd_rd32(&x->z, b + 20), FCP_DEFAULT_MAX_DATA_TRANSFER);  /* max_data_transfer_size */
     CU_ASSERT_EQUAL(zd_rd32(&x->z, b + 24), FSF_FEATURE_HBAAPI_MANAGEMENT);
     CU_ASSERT_EQUAL(zd_rd32(&x->z, b + 32), FSF_TOPO_P2P);
     CU_ASSERT_EQUAL(zd_rd32(&x->z, b + 36), ZFCP_FSF_PORTSPEED_8GBIT);

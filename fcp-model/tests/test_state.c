@@ -18,7 +18,7 @@ static void test_default_config_data(void)
     CU_ASSERT_EQUAL(cd.s_id, 0x010100);
     CU_ASSERT_EQUAL(cd.topology, FSF_TOPO_FABRIC);
     CU_ASSERT_EQUAL(cd.max_sbals, 36);
-    CU_ASSERT_EQUAL(cd.max_data_transfer, 1024 * 1024);
+    CU_ASSERT_EQUAL(cd.max_data_transfer, 2304u * 1024u);
     CU_ASSERT_EQUAL(cd.link_speed, 8);
     CU_ASSERT_EQUAL(cd.low_qtcb_version, 1);
     CU_ASSERT_EQUAL(cd.high_qtcb_version, 1);

@@ -67,6 +67,8 @@
 #define FSF_TOPO_AL                     0x00000003
 #define FSF_QTCB_CURRENT_VERSION        0x00000001
 #define FSF_MAX_SBALS_PER_REQ           36
+/* fcp_adapter_default_config(): 36 SBALs x 16 elements x 4 KiB = 2304 KiB. */
+#define FCP_DEFAULT_MAX_DATA_TRANSFER   (FSF_MAX_SBALS_PER_REQ * 16u * 4096u)
 
 /*
  * Result of every libfcp call.  The first group are outcomes a real
