@@ -9,4 +9,5 @@ $(eval $(call add_tool,bench-golden,bench/bench_golden.c bench/bench_util.c,harn
 BENCHES += $(B)/bin/bench-zfcpdump $(B)/bin/bench-golden
 BENCHES += bench/bench-x86-kdump.sh
 BENCHES += bench/bench-s390x.sh
+BENCHES += bench/bench-s390x-fcp.sh
 BENCHES += bench/bench-ppc64.sh

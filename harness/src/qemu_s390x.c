@@ -6,22 +6,31 @@
  *     -object dumpbench-s390 (profile = the scenario's machine profile),
  *     Debian's stock s390x
  *     kernel + the initramfs of sim/guest/s390x (console ttysclp0 on
- *     FIFOs, QMP on a unix socket) and a virtio-blk-ccw disk at device
- *     0.0.0002, the device of the dump IPL block the guest stores;
+ *     FIFOs, QMP on a unix socket) and the dump disk at device 0.0.0002,
+ *     the device of the dump IPL block the guest stores: a virtio-blk-ccw
+ *     disk (`dump transport=virtio`, default), or an FCP adapter
+ *     (`transport=fcp`: -device dumpbench-fcp, one or two LUNs backed by
+ *     sparse files in the run directory, the FCP dump kernel
+ *     DUMPBENCH_ZFCPDUMP_FCP_KERNEL brings zfcp up through sysfs and writes
+ *     to the SCSI disk of the dump LUN; -no-shutdown so that the device's
+ *     counters can be read after the dump kernel powered off);
  *     profile qemu-7.2 runs without the object (stock QEMU 7.2 behaviour);
  *  2. the guest arms the FCP dump (dump_type fcp, on_panic dump) and
  *     runs one command per console line;
  *  3. steps: hotplug-cpu (QMP device_add s390x-cpu, rescan + online in
  *     the guest), fault sdias (HMP "dumpbench-s390 fault sdias ..."),
- *     crash [cpu=N] (sysrq c, pinned with taskset), hang (the console
- *     shell spins), operator-dump (HMP "dumpbench-s390 dump");
+ *     fault fcp (HMP "dumpbench-fcp fcp0 fault KIND ..."), crash [cpu=N]
+ *     (sysrq c, pinned with taskset), hang (the console shell spins),
+ *     operator-dump (HMP "dumpbench-s390 dump");
  *  4. the firmware writes the truth snapshot and IPLs the zfcpdump
  *     kernel, which reads the HSA through SDIAS and copies /proc/vmcore
  *     to the disk (dbcapture, or dd), releases the HSA and powers off;
  *  5. oracles (qemu_s390x_truth.c): every page equals the truth snapshot
  *     (named exemptions 0xa3 and 0x1200..0x13ff), every CPU's notes equal
  *     its registers, the reference agent's vmcore for the same snapshot
- *     (named differing fields), zgetdump -i as a second opinion.
+ *     (named differing fields), zgetdump -i as a second opinion; with two
+ *     FCP LUNs the other LUN must be untouched (all zero).  FCP runs keep
+ *     "dumpbench-fcp fcp0 info" in RUN/fcp-info.txt.
  *
  * Prerequisites (environment, see harness/include/harness/qemu.h):
  * DUMPBENCH_QEMU_S390X, DUMPBENCH_ZFCPDUMP_KERNEL, DUMPBENCH_S390X_GUEST,
@@ -49,6 +58,11 @@
 #include <unistd.h>
 
 #define DUMP_DEVNO      "fe.0.0002"
+/* The FCP dump target (transport=fcp): the port of -device dumpbench-fcp
+ * and its LUNs, index 0 and 1 (sim/guest/s390x/init arms the dump with
+ * dbwwpn=/dblun=; the dump kernel adds the IPL block's LUN). */
+#define FCP_WWPN        "0x5005076300c7a9b1"
+static const char *const fcp_lun_id[2] = { "0x4010400000000000", "0x4011400000000000" };
 #define DUMP_CMDLINE    "console=ttysclp0"
 /* Profile qemu-7.2 is what stock QEMU 7.2 offers (no HSA, no SDIAS, no
  * DIAG 308 2/4): the backend runs it as stock QEMU, without the object. */
@@ -61,6 +75,15 @@ struct srun {
     const char *dir;
     char sock[64];
     char qemu[512], data[512], dkernel[512], guest[512], zgetdump[512];
+    const char *launcher;   /* libvirt backend: started in place of qemu (qemu_s390x_run_with) */
+    bool fcp;               /* dump transport=fcp (-device dumpbench-fcp) */
+    unsigned fcp_luns;      /* LUNs on the adapter (1..2) */
+    unsigned dump_lun;      /* index of the LUN the dump goes to */
+    char disk_name[32];     /* dump disk image in the run dir */
+    char fcp_fault[160];    /* the HMP fault command armed, "" when none */
+    char fcp_deferred[160]; /* `when=copy`: HMP fault command sent once the copy starts */
+    int fcp_deferred_line;
+    char fcp_info[1024];    /* last "dumpbench-fcp fcp0 info" answer */
     struct qproc p;
     struct qmp q;
     bool qmp_open;
@@ -116,6 +139,63 @@ static void path_in(const struct srun *r, char *out, size_t len, const char *nam
 
 /* ---- prerequisites -------------------------------------------------------- */
 
+/* `QEMU -device help` lists `name` (QEMU 7.2: `name "NAME", bus ...`). */
+static bool qemu_has_device(const char *qemu, const char *data, const char *name)
+{
+    int pfd[2];
+    if (pipe(pfd) != 0)
+        return false;
+    pid_t pid = fork();
+    if (pid < 0) {
+        close(pfd[0]);
+        close(pfd[1]);
+        return false;
+    }
+    if (pid == 0) {
+        dup2(pfd[1], 1);
+        dup2(pfd[1], 2);
+        close(pfd[0]);
+        close(pfd[1]);
+        if (data && *data)
+            execl(qemu, qemu, "-L", data, "-M", "s390-ccw-virtio,accel=tcg", "-device", "help",
+                  (char *)NULL);
+        else
+            execl(qemu, qemu, "-M", "s390-ccw-virtio,accel=tcg", "-device", "help", (char *)NULL);
+        _exit(127);
+    }
+    close(pfd[1]);
+    char want[96];
+    snprintf(want, sizeof want, "\"%s\"", name);
+    size_t cap = 1 << 16, len = 0;
+    char *buf = malloc(cap + 1);
+    bool found = false;
+    for (;;) {
+        ssize_t n = buf ? read(pfd[0], buf + len, cap - len) : -1;
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        len += (size_t)n;
+        if (len == cap) {
+            char *nb = realloc(buf, 2 * cap + 1);
+            if (!nb)
+                break;
+            buf = nb;
+            cap *= 2;
+        }
+    }
+    close(pfd[0]);
+    int st;
+    while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+        ;
+    if (buf) {
+        buf[len] = '\0';
+        found = strstr(buf, want) != NULL;
+    }
+    free(buf);
+    return found;
+}
+
 static const char *prereqs(struct srun *r, char *why, size_t wl)
 {
     const struct scenario *s = r->s;
@@ -150,7 +230,32 @@ static const char *prereqs(struct srun *r, char *why, size_t wl)
             snprintf(r->data, sizeof r->data, "%.480s/../share/qemu", buf);
         }
     }
-    if (!r->s->machine.profile || strcmp(r->s->machine.profile, PROFILE_STOCK) != 0) {
+    r->fcp = s->dump.transport && strcmp(s->dump.transport, "fcp") == 0;
+    r->fcp_luns = r->fcp ? s->dump.fcp_luns : 1;
+    r->dump_lun = r->fcp ? s->dump.lun : 0;
+    if (r->fcp_luns < 1 || r->fcp_luns > 2 || r->dump_lun >= r->fcp_luns)
+        return "dump fcp-luns/lun out of range (the parser allows 1..2 LUNs, lun < fcp-luns)";
+    if (r->fcp)
+        snprintf(r->disk_name, sizeof r->disk_name, "lun%u.raw", r->dump_lun);
+    else
+        snprintf(r->disk_name, sizeof r->disk_name, "dump-disk.raw");
+    if (r->fcp) {
+        const char *fk = getenv("DUMPBENCH_ZFCPDUMP_FCP_KERNEL");
+        if (r->s->machine.profile && strcmp(r->s->machine.profile, PROFILE_STOCK) == 0)
+            return "dump transport=fcp needs the firmware object (profile qemu-7.2 runs without it)";
+        if (!fk || !*fk)
+            return "DUMPBENCH_ZFCPDUMP_FCP_KERNEL is not set (ci/build-kernel zfcpdump-fcp-s390x bzImage)";
+        if (access(fk, R_OK) != 0) {
+            snprintf(why, wl, "DUMPBENCH_ZFCPDUMP_FCP_KERNEL=%s is not readable", fk);
+            return why;
+        }
+        if (!qemu_has_device(q, r->data, "dumpbench-fcp")) {
+            snprintf(why, wl, "%.400s has no -device dumpbench-fcp (QEMU without the FCP adapter "
+                     "emulation: `-device help` does not list it)", q);
+            return why;
+        }
+        snprintf(r->dkernel, sizeof r->dkernel, "%s", fk);
+    } else if (!r->s->machine.profile || strcmp(r->s->machine.profile, PROFILE_STOCK) != 0) {
         if (!k || !*k)
             return "DUMPBENCH_ZFCPDUMP_KERNEL is not set (ci/build-kernel zfcpdump-s390x bzImage)";
         if (access(k, R_OK) != 0) {
@@ -247,40 +352,80 @@ static int hmp(struct srun *r, const char *cmdline, char *out, size_t outlen)
 
 /* ---- QEMU start and boot ------------------------------------------------- */
 
+/* The dump disk(s), sparse, each disk_size bytes: dump-disk.raw (virtio)
+ * or lun0.raw [lun1.raw] (FCP; dumpbench-fcp takes the LUN size from the
+ * file). */
+static int make_disks(struct srun *r)
+{
+    char info[600];
+    path_in(r, info, sizeof info, "fcp-info.txt");
+    unlink(info);           /* fcp_record_info appends */
+    for (unsigned i = 0; i < (r->fcp ? r->fcp_luns : 1u); i++) {
+        char disk[600], name[32];
+        if (r->fcp)
+            snprintf(name, sizeof name, "lun%u.raw", i);
+        else
+            snprintf(name, sizeof name, "%s", r->disk_name);
+        path_in(r, disk, sizeof disk, name);
+        int fd = open(disk, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+        if (fd < 0 || ftruncate(fd, (off_t)r->disk_size) != 0) {
+            int e = errno;
+            if (fd >= 0)
+                close(fd);
+            return fail(r, "cannot create %s: %s", disk, strerror(e));
+        }
+        close(fd);
+    }
+    return 0;
+}
+
+/* -device dumpbench-fcp (interface: /tmp/db/fcp-interface.md, the device
+ * engineer's sim/qemu files): one P2P port, LUN i backed by RUN/luni.raw. */
+static void fcp_device_arg(const struct srun *r, char *dev, size_t len)
+{
+    int n = snprintf(dev, len, "dumpbench-fcp,id=fcp0,devno=%s,wwpn=%s", DUMP_DEVNO, FCP_WWPN);
+    for (unsigned i = 0; i < r->fcp_luns && n > 0 && (size_t)n < len; i++)
+        n += snprintf(dev + n, len - (size_t)n, ",lun%u=%s,file%u=%.250s/lun%u.raw", i,
+                      fcp_lun_id[i], i, r->dir, i);
+    if (n > 0 && (size_t)n < len)
+        snprintf(dev + n, len - (size_t)n, ",log=%.250s/fcp.log", r->dir);
+}
+
 static int start_qemu(struct srun *r)
 {
     const struct scenario *s = r->s;
     char mem[32], smp[64], kernel[600], initrd[600], disk[600], drive[700];
-    char con[128], qmpa[128], obj[2400], dev[96], append[256];
+    char con[128], qmpa[128], obj[2400], dev[2000], append[256];
     unsigned maxc = s->machine.max_cpus > s->machine.cpus ? s->machine.max_cpus : s->machine.cpus;
     snprintf(mem, sizeof mem, "%" PRIu64 "M", s->machine.memory >> 20);
     snprintf(smp, sizeof smp, "%u,maxcpus=%u", s->machine.cpus, maxc);
     snprintf(kernel, sizeof kernel, "%s/vmlinuz", r->guest);
     snprintf(initrd, sizeof initrd, "%s/initrd.gz", r->guest);
-    path_in(r, disk, sizeof disk, "dump-disk.raw");
+    path_in(r, disk, sizeof disk, r->disk_name);
     r->disk_size = s->machine.memory + (64ull << 20);
-    int fd = open(disk, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0 || ftruncate(fd, (off_t)r->disk_size) != 0) {
-        if (fd >= 0)
-            close(fd);
-        return fail(r, "cannot create %s: %s", disk, strerror(errno));
-    }
-    close(fd);
+    if (make_disks(r) != 0)
+        return -1;
     char truth[600];
     path_in(r, truth, sizeof truth, "truth.bin");
     unlink(truth);
     snprintf(drive, sizeof drive, "file=%s,format=raw,if=none,id=dump0,cache=unsafe", disk);
-    snprintf(dev, sizeof dev, "virtio-blk-ccw,drive=dump0,devno=%s", DUMP_DEVNO);
+    if (r->fcp)
+        fcp_device_arg(r, dev, sizeof dev);
+    else
+        snprintf(dev, sizeof dev, "virtio-blk-ccw,drive=dump0,devno=%s", DUMP_DEVNO);
     snprintf(con, sizeof con, "pipe,id=con,path=%s/con", r->sock);
     snprintf(qmpa, sizeof qmpa, "unix:%s/qmp,server=on,wait=off", r->sock);
-    snprintf(append, sizeof append, "console=ttysclp0 dbdev=0.0.0002 loglevel=5");
+    snprintf(append, sizeof append, "console=ttysclp0 dbdev=0.0.0002 loglevel=5%s%s%s",
+             r->fcp ? " dbwwpn=" FCP_WWPN " dblun=" : "", r->fcp ? fcp_lun_id[r->dump_lun] : "",
+             "");
     const char *prof = s->machine.profile ? s->machine.profile : "z15-32m";
     snprintf(obj, sizeof obj, "dumpbench-s390,id=db0,profile=%s,dump-kernel=%s,dump-initrd=%s,"
-             "dump-cmdline=" DUMP_CMDLINE "%s,truth=%s,dump-devno=2", prof, r->dkernel, initrd,
-             r->fmt_s390 ? " dbformat=s390" : "", truth);
+             "dump-cmdline=" DUMP_CMDLINE "%s,truth=%s,dump-devno=2%s%s", prof, r->dkernel, initrd,
+             r->fmt_s390 ? " dbformat=s390" : "", truth,
+             r->fcp ? ",dump-wwpn=" FCP_WWPN ",dump-lun=" : "", r->fcp ? fcp_lun_id[r->dump_lun] : "");
     char *argv[48];
     size_t n = 0;
-    argv[n++] = r->qemu;
+    argv[n++] = r->launcher ? (char *)r->launcher : r->qemu;
     argv[n++] = "-nodefaults";
     argv[n++] = "-no-user-config";
     argv[n++] = "-M";
@@ -304,10 +449,14 @@ static int start_qemu(struct srun *r)
     argv[n++] = initrd;
     argv[n++] = "-append";
     argv[n++] = append;
-    argv[n++] = "-drive";
-    argv[n++] = drive;
+    if (!r->fcp) {
+        argv[n++] = "-drive";
+        argv[n++] = drive;
+    }
     argv[n++] = "-device";
     argv[n++] = dev;
+    if (r->fcp)
+        argv[n++] = "-no-shutdown";   /* fcp_finish reads the device's counters */
     if (!r->stock) {
         argv[n++] = "-object";
         argv[n++] = obj;
@@ -317,16 +466,21 @@ static int start_qemu(struct srun *r)
         argv[n++] = r->data;
     }
     argv[n] = NULL;
+    struct qemu_record rec;   /* DUMPBENCH_RECORD: -icount, record/replay (qemu_record.c) */
+    char rerr[600];
+    char **av = qemu_record_argv(&rec, argv, "s390x", r->dir, rerr, sizeof rerr);
+    if (!av)
+        return fail(r, "%s", rerr);
     char cmdline[4096] = "";
-    for (size_t i = 0; i < n; i++) {
-        strncat(cmdline, argv[i], sizeof cmdline - strlen(cmdline) - 2);
+    for (size_t i = 0; av[i]; i++) {
+        strncat(cmdline, av[i], sizeof cmdline - strlen(cmdline) - 2);
         strcat(cmdline, " ");
     }
     say(r, "starting %s", cmdline);
     char fifo[128], clog[600];
     snprintf(fifo, sizeof fifo, "%s/con", r->sock);
     path_in(r, clog, sizeof clog, "console.log");
-    if (qproc_start(&r->p, argv, fifo, clog, r->err, sizeof r->err) != 0)
+    if (qproc_start(&r->p, av, fifo, clog, r->err, sizeof r->err) != 0)
         return -1;
     char qpath[128];
     snprintf(qpath, sizeof qpath, "%s/qmp", r->sock);
@@ -448,6 +602,61 @@ static int step_hotplug_cpu(struct srun *r, const struct scn_item *it)
     return 0;
 }
 
+/*
+ * `step fault fcp kind=K [lun=N] [at-block=N] [count=N]` -> HMP
+ * "dumpbench-fcp fcp0 fault K lun=N at-block=N count=N" (armed before the
+ * crash, like the SDIAS fault; the fault lives on the device, so it fires
+ * in the dump kernel).  lun defaults to the dump LUN.  when=copy arms it
+ * instead once the dump kernel's capture tool starts copying ("DBCAPTURE:
+ * copying", printed after dbcapture's in-progress record at the end of the
+ * LUN is synced; "@@CAPTURE dd"): a fault at a block inside the dump is
+ * then hit by the dump data, not by that record.
+ */
+static int fcp_arm(struct srun *r, int line, const char *cmd);
+
+static int step_fault_fcp(struct srun *r, const struct scn_item *it)
+{
+    if (!r->fcp)
+        return fail(r, "line %d: fault fcp needs `dump transport=fcp` (this scenario's dump disk is "
+                    "virtio-blk)", it->line);
+    const char *kind = scn_get_str(it, "kind", "");
+    int64_t lun = scn_get_num(it, "lun", r->dump_lun);
+    int64_t at = scn_get_num(it, "at-block", -1), cnt = scn_get_num(it, "count", -1);
+    if (lun < 0 || lun >= (int64_t)r->fcp_luns)
+        return fail(r, "line %d: fault fcp lun=%" PRId64 " but the adapter has %u LUN(s)", it->line,
+                    lun, r->fcp_luns);
+    char cmd[160];
+    int n = snprintf(cmd, sizeof cmd, "dumpbench-fcp fcp0 fault %s lun=%" PRId64, kind, lun);
+    if (at >= 0)
+        n += snprintf(cmd + n, sizeof cmd - (size_t)n, " at-block=%" PRId64, at);
+    if (cnt >= 0)
+        snprintf(cmd + n, sizeof cmd - (size_t)n, " count=%" PRId64, cnt);
+    if (strcmp(scn_get_str(it, "when", "now"), "copy") == 0) {
+        if (r->fcp_deferred[0])
+            return fail(r, "line %d: only one `fault fcp ... when=copy` per scenario (the other is "
+                        "at line %d)", it->line, r->fcp_deferred_line);
+        snprintf(r->fcp_deferred, sizeof r->fcp_deferred, "%s", cmd);
+        r->fcp_deferred_line = it->line;
+        say(r, "line %d: '%s' is armed when the dump kernel's capture starts copying", it->line, cmd);
+        return 0;
+    }
+    return fcp_arm(r, it->line, cmd);
+}
+
+/* Send an FCP fault command; it must be accepted. */
+static int fcp_arm(struct srun *r, int line, const char *cmd)
+{
+    char out[512];
+    if (hmp(r, cmd, out, sizeof out) != 0)
+        return -1;
+    /* accepted: "fault KIND armed on lun N: ..." (dumpbench-fcp-model.c
+     * dbf_fault); refused: "fault: why", "unknown ...", "no dumpbench-fcp ..." */
+    if (strncmp(out, "fault ", 6) != 0 || !strstr(out, " armed on "))
+        return fail(r, "line %d: the FCP device refused '%s': %s", line, cmd, out);
+    snprintf(r->fcp_fault, sizeof r->fcp_fault, "%s", cmd + strlen("dumpbench-fcp fcp0 fault "));
+    return 0;
+}
+
 static int step_fault(struct srun *r, const struct scn_item *it)
 {
     if (it->word && strcmp(it->word, "vmcore") == 0) {
@@ -455,9 +664,11 @@ static int step_fault(struct srun *r, const struct scn_item *it)
         r->corrupt_paddr = scn_get_num(it, "paddr", -1);
         return 0;
     }
+    if (it->word && strcmp(it->word, "fcp") == 0)
+        return step_fault_fcp(r, it);
     if (!it->word || strcmp(it->word, "sdias") != 0)
         return fail(r, "line %d: step fault %s is not supported by the s390x qemu backend "
-                    "(sdias, vmcore only)", it->line, it->word ? it->word : "?");
+                    "(sdias, fcp, vmcore only)", it->line, it->word ? it->word : "?");
     if (r->stock)
         return fail(r, "line %d: fault sdias needs the firmware object (profile %s has none)",
                     it->line, PROFILE_STOCK);
@@ -530,7 +741,158 @@ struct cap {
     char reason[256];
     uint64_t vmcore_size;
     bool dbcapture;
+    double cap_seconds;     /* @@CAPTURE-TIME: the copy (+ dbcapture's read-back), guest clock */
+    uint64_t cap_bytes;
 };
+
+/* ---- FCP device state ------------------------------------------------------- */
+
+/* HMP without touching r->err (best effort, for the record). */
+static int hmp_quiet(struct srun *r, const char *cmdline, char *out, size_t outlen)
+{
+    struct json_object *args = json_object_new_object(), *ret = NULL;
+    char e[256];
+    json_object_object_add(args, "command-line", json_object_new_string(cmdline));
+    int rc = qmp_exec(&r->q, "human-monitor-command", args, &ret, tmo(r, 10000), e, sizeof e);
+    json_object_put(args);
+    if (rc == 0)
+        snprintf(out, outlen, "%s", ret && json_object_is_type(ret, json_type_string) ? json_object_get_string(ret) : "");
+    else
+        snprintf(out, outlen, "(HMP failed: %s)", e);
+    json_object_put(ret);
+    return rc;
+}
+
+/* "dumpbench-fcp fcp0 info" into r->fcp_info, the log and RUN/fcp-info.txt
+ * (appended, labelled `when`). */
+static void fcp_record_info(struct srun *r, const char *when)
+{
+    if (!r->fcp || !r->qmp_open || qproc_poll_exit(&r->p))
+        return;
+    char out[1024];
+    if (hmp_quiet(r, "dumpbench-fcp fcp0 info", out, sizeof out) != 0) {
+        say(r, "dumpbench-fcp fcp0 info (%s): %s", when, out);
+        return;
+    }
+    out[strcspn(out, "\r\n")] = '\0';
+    snprintf(r->fcp_info, sizeof r->fcp_info, "%s", out);
+    say(r, "fcp0 info (%s): %s", when, out);
+    char f[600];
+    path_in(r, f, sizeof f, "fcp-info.txt");
+    FILE *fp = fopen(f, "a");
+    if (fp) {
+        fprintf(fp, "%s: %s\n", when, out);
+        fclose(fp);
+    }
+}
+
+/* A number `KEY=N` of the device's info line (sim/qemu/files/hw/s390x/
+ * dumpbench-fcp-model.c dbf_info: state=, lunI_written=, lunI_read=,
+ * faults_fired=, ...); -1 when absent. */
+static int64_t fcp_info_num(const struct srun *r, const char *key)
+{
+    size_t kl = strlen(key);
+    for (const char *p = r->fcp_info; (p = strstr(p, key)) != NULL; p += kl) {
+        if ((p == r->fcp_info || p[-1] == ' ') && p[kl] == '=' && p[kl + 1] >= '0' && p[kl + 1] <= '9')
+            return (int64_t)strtoull(p + kl + 1, NULL, 10);
+    }
+    return -1;
+}
+
+/* FCP runs have -no-shutdown: wait until the dump kernel's poweroff has
+ * stopped the machine (run state "shutdown"), or ms pass, then record the
+ * device's counters. */
+static void fcp_finish(struct srun *r, int ms)
+{
+    for (double end = qnow() + ms / 1000.0; qnow() < end && !qproc_poll_exit(&r->p);) {
+        struct json_object *ret = NULL, *st = NULL;
+        char e[256];
+        if (qmp_exec(&r->q, "query-status", NULL, &ret, tmo(r, 5000), e, sizeof e) != 0)
+            break;
+        /* poweroff stops every CPU: "shutdown"; a disabled wait: "guest-panicked" */
+        const char *rs = json_object_object_get_ex(ret, "status", &st) ? json_object_get_string(st) : "";
+        bool down = strcmp(rs, "shutdown") == 0 || strcmp(rs, "guest-panicked") == 0 ||
+                    strcmp(rs, "internal-error") == 0;
+        json_object_put(ret);
+        if (down)
+            break;
+        qproc_pump(&r->p, 200);
+    }
+    fcp_record_info(r, "after the dump kernel");
+}
+
+/*
+ * With two LUNs, the one the dump does not go to must be untouched: its
+ * sparse file all zero (SEEK_DATA skips the holes).  0 untouched, -1 with
+ * why = the first non-zero byte.
+ */
+static int other_luns_untouched(struct srun *r, char *why, size_t wl)
+{
+    for (unsigned i = 0; i < r->fcp_luns; i++) {
+        if (i == r->dump_lun)
+            continue;
+        char f[600], name[32];
+        snprintf(name, sizeof name, "lun%u.raw", i);
+        path_in(r, f, sizeof f, name);
+        int fd = open(f, O_RDONLY | O_CLOEXEC);
+        struct stat st;
+        if (fd < 0 || fstat(fd, &st) != 0) {
+            snprintf(why, wl, "LUN %u (%s): cannot open %.180s: %s", i, fcp_lun_id[i], f,
+                     strerror(errno));
+            if (fd >= 0)
+                close(fd);
+            return -1;
+        }
+        if ((uint64_t)st.st_size != r->disk_size) {
+            snprintf(why, wl, "LUN %u (%s): its file changed size (%" PRIu64 " -> %" PRIu64 ")", i,
+                     fcp_lun_id[i], r->disk_size, (uint64_t)st.st_size);
+            close(fd);
+            return -1;
+        }
+        static uint8_t buf[1 << 16];
+        off_t pos = 0;
+        for (;;) {
+            off_t d = lseek(fd, pos, SEEK_DATA);
+            if (d < 0)
+                break;          /* ENXIO: only holes from pos on */
+            off_t h = lseek(fd, d, SEEK_HOLE);
+            if (h < 0)
+                h = st.st_size;
+            for (off_t o = d; o < h;) {
+                size_t n = (size_t)(h - o) < sizeof buf ? (size_t)(h - o) : sizeof buf;
+                ssize_t got = pread(fd, buf, n, o);
+                if (got <= 0) {
+                    snprintf(why, wl, "LUN %u (%s): read error at %" PRIu64, i, fcp_lun_id[i],
+                             (uint64_t)o);
+                    close(fd);
+                    return -1;
+                }
+                for (ssize_t k = 0; k < got; k++)
+                    if (buf[k]) {
+                        snprintf(why, wl, "LUN %u (%s), not the dump LUN, was written: byte 0x%02x at "
+                                 "offset 0x%" PRIx64, i, fcp_lun_id[i], buf[k], (uint64_t)(o + k));
+                        close(fd);
+                        return -1;
+                    }
+                o += got;
+            }
+            pos = h;
+        }
+        close(fd);
+        char key[32];
+        snprintf(key, sizeof key, "lun%u_written", i);
+        int64_t w = fcp_info_num(r, key);
+        if (w > 0) {
+            snprintf(why, wl, "LUN %u (%s), not the dump LUN: the device counted %" PRId64 " bytes "
+                     "written to it (%s)", i, fcp_lun_id[i], w, key);
+            return -1;
+        }
+        say(r, "LUN %u (%s), not the dump LUN: all %" PRIu64 " bytes zero (untouched), device "
+            "counter %s=%" PRId64 "%s", i, fcp_lun_id[i], r->disk_size, key, w,
+            w < 0 ? " (no info)" : "");
+    }
+    return 0;
+}
 
 static void kernel_why(const struct srun *r, char *buf, size_t len)
 {
@@ -550,9 +912,18 @@ static void read_record(struct srun *r, struct cap *c, const char *kw)
 {
     char disk[600], e[512];
     struct capture_record rec;
-    path_in(r, disk, sizeof disk, "dump-disk.raw");
+    path_in(r, disk, sizeof disk, r->disk_name);
     qproc_stop(&r->p, 2000);
+    bool console_bad = c->result && c->outcome != RUN_COMPLETE;
     if (capture_record_read(disk, &rec, e, sizeof e) != 0) {
+        if (console_bad) {
+            /* the dump disk failed (e.g. an FCP fault) before dbcapture
+             * could write its record: its console RESULT line stands */
+            say(r, "capture record unreadable (%s); dbcapture's console RESULT line stands", e);
+            size_t l = strlen(c->reason);
+            snprintf(c->reason + l, sizeof c->reason - l, " (no result record on the dump disk)");
+            return;
+        }
         c->outcome = RUN_FAILED;
         snprintf(c->reason, sizeof c->reason, "capture record: %.230s", e);
         return;
@@ -561,6 +932,14 @@ static void read_record(struct srun *r, struct cap *c, const char *kw)
         " of %" PRIu64 " bytes, flags 0x%x%s%.300s", capture_status_name(rec.status), rec.data_size,
         rec.data_hash, rec.src_copied, rec.src_expected, rec.flags, rec.reason[0] ? ", reason: " : "",
         rec.reason);
+    if (rec.status == CAPTURE_COMPLETE && console_bad) {
+        char was[sizeof c->reason];
+        snprintf(was, sizeof was, "%s", c->reason);
+        c->outcome = RUN_FAILED;
+        snprintf(c->reason, sizeof c->reason, "capture record says complete but dbcapture's console "
+                 "RESULT line says: %.150s", was);
+        return;
+    }
     if (rec.status == CAPTURE_COMPLETE) {
         if (capture_record_check_data(disk, &rec, e, sizeof e) != 0) {
             c->outcome = RUN_FAILED;
@@ -585,6 +964,14 @@ static void read_record(struct srun *r, struct cap *c, const char *kw)
                  rec.data_size);
         return;
     }
+    if (console_bad && strncmp(rec.reason, "capture started", 15) == 0) {
+        /* only the "in progress" record reached the disk (its final write
+         * failed): the console's RESULT line has the reason */
+        say(r, "capture record is still the in-progress record; dbcapture's console RESULT line stands");
+        size_t l = strlen(c->reason);
+        snprintf(c->reason + l, sizeof c->reason - l, " (the disk holds only the in-progress record)");
+        return;
+    }
     c->outcome = rec.status == CAPTURE_INCOMPLETE ? RUN_INCOMPLETE : RUN_FAILED;
     snprintf(c->reason, sizeof c->reason, "%.150s%s%.100s", rec.reason, kw[0] ? "; " : "", kw);
 }
@@ -606,19 +993,53 @@ static int capture(struct srun *r, struct cap *c)
             say(r, "no dump: %s", c->reason);
             return 0;
         }
+        fcp_record_info(r, "no dump kernel");
         return fail(r, "the dump kernel did not start within %d s of the dump; console tail:\n%s",
                     tmo(r, to) / 1000, qproc_tail(&r->p, 1500));
     }
     c->dump_kernel = true;
     double td = qnow();
     run_result_add_phase(r->res, "crash-to-dump-kernel", td - (r->t_crash ? r->t_crash : t));
+    if (r->fcp_deferred[0]) {
+        const char *go[] = { "DBCAPTURE: copying", "@@CAPTURE dd" };
+        const char *end[] = { "@@CAPTURE-END" };
+        int g = qproc_expect(&r->p, go, 2, end, 1, tmo(r, 180000));
+        if (g < 0) {
+            fcp_record_info(r, "capture never started copying");
+            return fail(r, "line %d: the capture never started copying (%s), the `when=copy` fault "
+                        "was not armed; console tail:\n%s", r->fcp_deferred_line,
+                        g == -100 ? "timeout" : g == -1 ? "QEMU exited" : "@@CAPTURE-END first",
+                        qproc_tail(&r->p, 1500));
+        }
+        say(r, "the capture started copying: arming the line %d fault", r->fcp_deferred_line);
+        if (fcp_arm(r, r->fcp_deferred_line, r->fcp_deferred) != 0)
+            return -1;
+    }
     const char *done[] = { "@@CAPTURE-END" };
     m = qproc_expect(&r->p, done, 1, NULL, 0, tmo(r, 300000));
     run_result_add_phase(r->res, "capture", qnow() - td);
-    if (m != 0)
+    if (m != 0) {
+        fcp_record_info(r, "dump kernel past its deadline");
         return fail(r, "the dump kernel did not finish within %d s; console tail:\n%s",
                     tmo(r, 300000) / 1000, qproc_tail(&r->p, 1500));
+    }
     char l[400];
+    /* the FCP bring-up of the dump kernel (sim/guest/s390x/init fcp_disk) */
+    for (const char *f = strstr(r->p.con, "@@FCP "); f; f = strstr(f + 6, "@@FCP ")) {
+        size_t fl = strcspn(f, "\r\n");
+        say(r, "dump kernel: %.*s", (int)(fl < 300 ? fl : 300), f);
+    }
+    if (line_at(&r->p, "@@CAPTURE-TIME ", l, sizeof l)) {
+        const char *b = strstr(l, "bytes="), *sec = strstr(l, "seconds=");
+        c->cap_bytes = b ? strtoull(b + 6, NULL, 10) : 0;
+        c->cap_seconds = sec ? strtod(sec + 8, NULL) : 0;
+        if (c->cap_seconds > 0 && strstr(l, " exit=0"))
+            say(r, "capture throughput: %.1f MiB/s over %s (%" PRIu64 " bytes in %.2f s guest time: %s)",
+                (double)c->cap_bytes / 1048576.0 / c->cap_seconds, r->fcp ? "FCP" : "virtio-blk",
+                c->cap_bytes, c->cap_seconds, l + 15);
+        else
+            say(r, "capture time (the copy failed, no throughput): %s", l + 15);
+    }
     if (line_at(&r->p, "@@VMCORE size=", l, sizeof l))
         c->vmcore_size = strtoull(l + strlen("@@VMCORE size="), NULL, 10);
     c->dbcapture = strstr(r->p.con, "@@CAPTURE dbcapture") != NULL;
@@ -645,13 +1066,29 @@ static int capture(struct srun *r, struct cap *c)
     }
     if (line_at(&r->p, "@@RELEASE hsa=", l, sizeof l))
         say(r, "HSA after the capture: %s", l);
-    /* -no-reboot: the dump kernel's poweroff ends QEMU */
-    for (double end = qnow() + 20 * r->scale; qnow() < end && !qproc_poll_exit(&r->p);)
+    /* -no-reboot: the dump kernel's poweroff ends QEMU (FCP: -no-shutdown,
+     * the machine stops and the device's counters are read first) */
+    if (r->fcp)
+        fcp_finish(r, (int)(20000 * r->scale));
+    for (double end = qnow() + 20 * r->scale; !r->fcp && qnow() < end && !qproc_poll_exit(&r->p);)
         qproc_pump(&r->p, 100);
     if (c->dbcapture)
         read_record(r, c, kw);
-    say(r, "capture %s (%s): %s", run_outcome_name(c->outcome), c->dbcapture ? "dbcapture" : "dd",
-        c->reason);
+    if (r->fcp && r->fcp_fault[0] && c->outcome != RUN_COMPLETE) {
+        /* say which: the armed device fault (first, so that it survives
+         * the reason's length limit) and whether the device fired it */
+        char why[sizeof c->reason];
+        int64_t fired = fcp_info_num(r, "faults_fired");
+        snprintf(why, sizeof why, "%s", c->reason);
+        if (fired > 0)
+            snprintf(c->reason, sizeof c->reason, "FCP fault %.70s (fired %" PRId64 "x): %.140s",
+                     r->fcp_fault, fired, why);
+        else
+            snprintf(c->reason, sizeof c->reason, "FCP fault %.70s (armed, %s): %.130s", r->fcp_fault,
+                     fired == 0 ? "never fired" : "device counters unread", why);
+    }
+    say(r, "capture %s (%s%s): %s", run_outcome_name(c->outcome), c->dbcapture ? "dbcapture" : "dd",
+        r->fcp ? " over FCP" : "", c->reason);
     return 0;
 }
 
@@ -837,7 +1274,7 @@ static void oracles(struct srun *r, const struct cap *c)
     struct run_result *res = r->res;
     double t = qnow();
     char disk[600], vm[600], truth[600];
-    path_in(r, disk, sizeof disk, "dump-disk.raw");
+    path_in(r, disk, sizeof disk, r->disk_name);
     path_in(r, vm, sizeof vm, "vmcore");
     path_in(r, truth, sizeof truth, "truth.bin");
     if (c->vmcore_size == 0 || c->vmcore_size > r->disk_size) {
@@ -947,6 +1384,9 @@ static void oracles(struct srun *r, const struct cap *c)
         snprintf(why, sizeof why, "reference agent compared no pages");
     else if (zr < 0)
         snprintf(why, sizeof why, "%.500s", zw);
+    char lunw[300] = "";
+    if (!why[0] && r->fcp && r->fcp_luns > 1 && other_luns_untouched(r, lunw, sizeof lunw) != 0)
+        snprintf(why, sizeof why, "%.500s", lunw);
     /* reference: memory must be equal; the named note/VMCOREINFO fields are
      * reported, not failed (see the log) */
     for (size_t i = 0; !why[0] && i < o->nref_field; i++)
@@ -958,9 +1398,13 @@ static void oracles(struct srun *r, const struct cap *c)
         say(r, "FAILED: %s", why);
     } else {
         res->outcome = RUN_COMPLETE;
+        char via[96] = "";
+        if (r->fcp)
+            snprintf(via, sizeof via, " on FCP LUN %u (%s)%s", r->dump_lun, fcp_lun_id[r->dump_lun],
+                     r->fcp_luns > 1 ? ", the other LUN untouched" : "");
         snprintf(res->reason, sizeof res->reason,
-                 "zfcpdump verified: %" PRIu64 " pages compared, 0 differ (%" PRIu64 " bytes inside "
-                 "named exemptions), %" PRIu64 " registers on %u CPUs; reference %s; %.100s",
+                 "zfcpdump verified%s: %" PRIu64 " pages compared, 0 differ (%" PRIu64 " bytes inside "
+                 "named exemptions), %" PRIu64 " registers on %u CPUs; reference %s; %.100s", via,
                  o->pages_compared, o->bytes_exempt_differ, o->regs_compared, o->cpus_dump,
                  rr == 0 ? (o->nref_field ? "memory equal, fields differ (log)" : "equal") :
                  "skipped", zr == 0 ? zw : "zgetdump SKIPPED");
@@ -991,7 +1435,7 @@ static void cleanup(struct srun *r, bool keep_big)
     rmdir(r->sock);
     if (!keep_big) {
         /* the vmcore stays (the run record hashes it); the truth goes */
-        const char *big[] = { "dump-disk.raw", "truth.bin" };
+        const char *big[] = { "dump-disk.raw", "truth.bin", "lun0.raw", "lun1.raw" };
         char p[600];
         for (size_t i = 0; i < sizeof big / sizeof big[0]; i++) {
             path_in(r, p, sizeof p, big[i]);
@@ -1003,11 +1447,18 @@ static void cleanup(struct srun *r, bool keep_big)
 int qemu_s390x_run(const struct scenario *s, const char *run_dir, FILE *log,
                    struct run_result *res, char *errbuf, size_t errlen)
 {
+    return qemu_s390x_run_with(NULL, s, run_dir, log, res, errbuf, errlen);
+}
+
+int qemu_s390x_run_with(const char *launcher, const struct scenario *s, const char *run_dir,
+                        FILE *log, struct run_result *res, char *errbuf, size_t errlen)
+{
     struct srun *r = calloc(1, sizeof *r);
     if (!r) {
         snprintf(errbuf, errlen, "out of memory");
         return QEMU_BACKEND_ERROR;
     }
+    r->launcher = launcher;
     r->s = s;
     r->log = log;
     r->res = res;
@@ -1032,8 +1483,11 @@ int qemu_s390x_run(const struct scenario *s, const char *run_dir, FILE *log,
         free(r);
         return QEMU_BACKEND_ERROR;
     }
-    say(r, "scenario %s: qemu %s, zfcpdump kernel %s, guest %s%s", s->name, r->qemu,
-        r->stock ? "-" : r->dkernel, r->guest, r->stock ? " (stock: no firmware object)" : "");
+    say(r, "scenario %s: qemu %s, zfcpdump kernel %s, guest %s%s; dump disk: %s", s->name, r->qemu,
+        r->stock ? "-" : r->dkernel, r->guest, r->stock ? " (stock: no firmware object)" : "",
+        r->fcp ? (r->fcp_luns > 1 ? (r->dump_lun ? "FCP, 2 LUNs, dump to LUN 1" :
+                                     "FCP, 2 LUNs, dump to LUN 0") : "FCP, 1 LUN") :
+        "virtio-blk-ccw");
     int rc = start_qemu(r);
     if (rc == 0)
         rc = boot(r);

@@ -62,6 +62,9 @@ static const struct key_schema k_dump[] = {
     { "method", VT_ENUM, true, 0, 0, "zfcpdump|fadump|kdump" },
     { "format", VT_ENUM, false, 0, 0, "elf|s390|kdump-compressed" },
     { "target", VT_TEXT, false, 0, 0, NULL },
+    { "transport", VT_ENUM, false, 0, 0, "virtio|fcp" },
+    { "fcp-luns", VT_NUM, false, 1, 2, NULL },
+    { "lun", VT_NUM, false, 0, 1, NULL },
 };
 
 enum top_kind { TOP_SCENARIO = 1, TOP_DESCRIPTION, TOP_BACKEND, TOP_MACHINE,
@@ -155,6 +158,10 @@ static const struct key_schema k_fault_fcp[] = {
     { "kind", VT_ENUM, true, 0, 0, "link-down|medium-error|timeout|lun-removed|port-reject" },
     { "at-block", VT_NUM, false, 0, I64MAX, NULL },
     { "count", VT_NUM, false, 1, I64MAX, NULL },
+    { "lun", VT_NUM, false, 0, 1, NULL },     /* LUN index (QEMU dumpbench-fcp) */
+    /* QEMU: arm at the step (now), or once the dump kernel's capture tool
+     * starts copying (copy: after dbcapture's in-progress record) */
+    { "when", VT_ENUM, false, 0, 0, "now|copy" },
 };
 static const struct key_schema k_fault_rtas[] = {
     { "op", VT_ENUM, true, 0, 0, "register|unregister|invalidate" },
@@ -732,11 +739,22 @@ static int parse_line(struct parser *p, char *line)
         s->dump.format = strdup(scn_get_str(&it, "format", "elf"));
         const char *tgt = scn_get_str(&it, "target", NULL);
         s->dump.target = tgt ? strdup(tgt) : NULL;
+        s->dump.transport = strdup(scn_get_str(&it, "transport", "virtio"));
+        s->dump.fcp_luns = (unsigned)scn_get_num(&it, "fcp-luns", 1);
+        s->dump.lun = (unsigned)scn_get_num(&it, "lun", 0);
         s->dump.line = p->line;
+        bool fcp = scn_arg(&it, "transport") && strcmp(scn_get_str(&it, "transport", ""), "fcp") == 0;
+        const char *fcp_only = scn_arg(&it, "fcp-luns") ? "fcp-luns" : scn_arg(&it, "lun") ? "lun" : NULL;
+        int rc = 0;
+        if (!s->dump.method || !s->dump.format || (tgt && !s->dump.target) || !s->dump.transport)
+            rc = perr(p, p->line, "out of memory");
+        else if (fcp_only && !fcp)
+            rc = perr(p, p->line, "dump: key '%s' needs transport=fcp", fcp_only);
+        else if (s->dump.lun >= s->dump.fcp_luns)
+            rc = perr(p, p->line, "dump: key 'lun': LUN index %u but fcp-luns=%u", s->dump.lun,
+                      s->dump.fcp_luns);
         item_free(&it);
-        if (!s->dump.method || !s->dump.format || (tgt && !s->dump.target))
-            return perr(p, p->line, "out of memory");
-        return 0;
+        return rc;
     }
     }
     return perr(p, p->line, "internal error");
@@ -771,6 +789,12 @@ static int finish(struct parser *p, int lastline)
                 return perr(p, it->line, "step set-regs: cpu=%" PRId64 " but the machine has %u CPU slots",
                             cpu, s->machine.max_cpus);
         }
+        if (it->kind == SCN_STEP_FAULT && it->word && strcmp(it->word, "fcp") == 0 &&
+            scn_arg(it, "lun") && s->dump.transport && strcmp(s->dump.transport, "fcp") == 0 &&
+            scn_get_num(it, "lun", 0) >= (int64_t)s->dump.fcp_luns)
+            return perr(p, it->line, "step fault fcp: key 'lun': LUN index %" PRId64 " but the dump "
+                        "directive (line %d) has fcp-luns=%u", scn_get_num(it, "lun", 0),
+                        s->dump.line, s->dump.fcp_luns);
         if (it->kind == SCN_STEP_CRASH) {
             int64_t cpu = scn_get_num(it, "cpu", 0);
             if (cpu >= (int64_t)s->machine.max_cpus)
@@ -912,6 +936,7 @@ void scn_free(struct scenario *s)
     free(s->dump.method);
     free(s->dump.format);
     free(s->dump.target);
+    free(s->dump.transport);
     free(s);
 }
 

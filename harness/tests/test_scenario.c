@@ -240,6 +240,59 @@ static void test_err_range_and_enum(void)
                "t.scn:2: backend: 'vmware' is not one of sim|qemu|libvirt");
 }
 
+/* dump transport=virtio|fcp, fcp-luns, lun (QEMU s390x backend) */
+static void test_dump_transport(void)
+{
+    struct scenario *s = parse_ok(HDR);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+    CU_ASSERT_STRING_EQUAL(s->dump.transport, "virtio");
+    CU_ASSERT_EQUAL(s->dump.fcp_luns, 1);
+    CU_ASSERT_EQUAL(s->dump.lun, 0);
+    scn_free(s);
+    s = parse_ok("scenario t\nmachine arch=s390x memory=64M cpus=2\n"
+                 "dump method=zfcpdump transport=fcp fcp-luns=2 lun=1\n"
+                 "step fault fcp kind=link-down lun=1 at-block=100 count=2 when=copy\n");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+    CU_ASSERT_STRING_EQUAL(s->dump.transport, "fcp");
+    CU_ASSERT_EQUAL(s->dump.fcp_luns, 2);
+    CU_ASSERT_EQUAL(s->dump.lun, 1);
+    CU_ASSERT_EQUAL(s->dump.line, 3);
+    CU_ASSERT_EQUAL(scn_get_num(&s->steps[0], "lun", -1), 1);
+    CU_ASSERT_EQUAL(scn_get_num(&s->steps[0], "at-block", -1), 100);
+    CU_ASSERT_STRING_EQUAL(scn_get_str(&s->steps[0], "when", ""), "copy");
+    scn_free(s);
+    s = parse_ok("scenario t\nmachine arch=s390x memory=64M cpus=2\n"
+                 "dump method=zfcpdump transport=fcp\n");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+    CU_ASSERT_EQUAL(s->dump.fcp_luns, 1);
+    CU_ASSERT_EQUAL(s->dump.lun, 0);
+    scn_free(s);
+    expect_err("scenario t\nmachine arch=s390x memory=64M cpus=2\ndump method=zfcpdump transport=scsi\n",
+               "t.scn:3: dump: key 'transport': 'scsi' is not one of virtio|fcp");
+    expect_err("scenario t\nmachine arch=s390x memory=64M cpus=2\ndump method=zfcpdump transport=fcp fcp-luns=3\n",
+               "t.scn:3: dump: key 'fcp-luns': value 3 out of range 1..2");
+    expect_err("scenario t\nmachine arch=s390x memory=64M cpus=2\ndump method=zfcpdump transport=fcp lun=2\n",
+               "t.scn:3: dump: key 'lun': value 2 out of range 0..1");
+    expect_err("scenario t\nmachine arch=s390x memory=64M cpus=2\ndump method=zfcpdump transport=fcp lun=x\n",
+               "t.scn:3: dump: key 'lun': bad number 'x'");
+    expect_err("scenario t\nmachine arch=s390x memory=64M cpus=2\ndump method=zfcpdump transport=fcp lun=1\n",
+               "t.scn:3: dump: key 'lun': LUN index 1 but fcp-luns=1");
+    expect_err("scenario t\nmachine arch=s390x memory=64M cpus=2\ndump method=zfcpdump lun=0\n",
+               "t.scn:3: dump: key 'lun' needs transport=fcp");
+    expect_err("scenario t\nmachine arch=s390x memory=64M cpus=2\ndump method=zfcpdump transport=virtio fcp-luns=2\n",
+               "t.scn:3: dump: key 'fcp-luns' needs transport=fcp");
+    expect_err("scenario t\nmachine arch=s390x memory=64M cpus=2\ndump method=zfcpdump transport=fcp\n"
+               "step boot\nstep fault fcp kind=timeout lun=1\n",
+               "t.scn:5: step fault fcp: key 'lun': LUN index 1 but the dump directive (line 3) has fcp-luns=1");
+    expect_err(HDR "step fault fcp kind=timeout lun=2\n",
+               "t.scn:4: step fault fcp: key 'lun': value 2 out of range 0..1");
+    expect_err(HDR "step fault fcp kind=timeout when=later\n",
+               "t.scn:4: step fault fcp: key 'when': 'later' is not one of now|copy");
+    expect_err(HDR "step fault fcp kind=flood\n",
+               "t.scn:4: step fault fcp: key 'kind': 'flood' is not one of "
+               "link-down|medium-error|timeout|lun-removed|port-reject");
+}
+
 static void test_err_unterminated_quote(void)
 {
     expect_err("scenario t\ndescription \"abc\n", "t.scn:2: unterminated quote");
@@ -371,6 +424,7 @@ int register_scenario_tests(void)
         { "error: bad number", test_err_bad_number },
         { "error: bad size suffix", test_err_bad_suffix },
         { "error: range and choices", test_err_range_and_enum },
+        { "dump transport/fcp-luns/lun", test_dump_transport },
         { "error: unterminated quote", test_err_unterminated_quote },
         { "error: scenario first / bad name", test_err_scenario_first_and_name },
         { "error: missing machine/dump", test_err_missing_machine_dump },

@@ -65,6 +65,11 @@ int qemu_backend_run(const struct scenario *s, const char *run_dir, FILE *log,
  *                              zfcpdump-s390x); not needed for profile
  *                              qemu-7.2, which runs without the firmware
  *                              object (stock QEMU 7.2)
+ *   DUMPBENCH_ZFCPDUMP_FCP_KERNEL  zfcpdump kernel without virtio, for
+ *                              scenarios with `dump transport=fcp`
+ *                              (ci/build-kernel zfcpdump-fcp-s390x bzImage);
+ *                              those also need a QEMU whose `-device help`
+ *                              lists dumpbench-fcp, else they are SKIPPED
  *   DUMPBENCH_S390X_GUEST      directory from sim/guest/s390x/build-guest.sh
  *                              (vmlinuz, initrd.gz, done)
  *   DUMPBENCH_ZGETDUMP         optional command running s390-tools' zgetdump

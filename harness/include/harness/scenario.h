@@ -77,6 +77,13 @@ struct scn_dump {
     char *method;         /* zfcpdump | fadump | kdump */
     char *format;         /* elf | s390 | kdump-compressed */
     char *target;         /* e.g. "fcp:0.0.1900/0x5005076303000104/0x4010400000000000", or NULL */
+    /* QEMU s390x backend: how the dump disk reaches the dump kernel.
+     * transport=virtio (default: virtio-blk-ccw at the dump IPLB's device)
+     * or fcp (-device dumpbench-fcp with fcp-luns LUNs, the dump going to
+     * LUN index `lun`); fcp-luns/lun only with transport=fcp. */
+    char *transport;      /* "virtio" | "fcp" (default "virtio") */
+    unsigned fcp_luns;    /* 1..2 (default 1) */
+    unsigned lun;         /* 0..fcp_luns-1 (default 0) */
     int line;
 };
 

@@ -48,6 +48,9 @@ if [ -x "$top/sim/guest/capture/build.sh" ] && [ "${DUMPBENCH_S390X_NO_DBCAPTURE
         log "dbcapture build failed (see $out/dbcapture-build.log); the dump kernel uses dd"
     fi
 fi
+# /bin/dbgcov: streams a gcov dump kernel's counters to the console
+# (ci/coverage-kernel); a no-op on kernels without CONFIG_GCOV_KERNEL
+[ ! -f "$top/sim/guest/dbgcov" ] || install -m 0755 "$top/sim/guest/dbgcov" "$root/bin/dbgcov"
 (cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0 | gzip -9) > "$out/initrd.gz.tmp"
 mv "$out/initrd.gz.tmp" "$out/initrd.gz"
 echo "capture=$capture kernel=$(basename "$(ls "$kpkg"/boot/vmlinuz-* | head -1)")" > "$out/done"
