@@ -4,10 +4,12 @@
 #   make check-quick  unit tests + sim scenarios (fast tier)
 #   make check        everything that exists, real-kernel scenarios included
 #   make demo         one crash scenario per working platform, with its report
-#   make coverage     lcov HTML of the project's own code
+#   make coverage     lcov HTML: project code, QEMU model, kernel dump paths
 #   make bench        benchmarks, printed as ratios to in-run baselines
 #   make fuzz         libFuzzer targets (fuzz/), FUZZ_SECONDS each (default 60)
 #   make check-asan   unit tests + sim scenarios under ASan/UBSan/LSan (build-asan)
+#   make check-asan-qemu  the model code inside the patched QEMU under ASan/UBSan
+#                     (its ASan variant), hostile SCCBs / IPL blocks / RTAS calls
 #   make clean
 #
 # Every target that needs Debian packages calls ci/setup first (idempotent).
@@ -97,9 +99,12 @@ sim-scenarios: build-all
 # x86_64 kdump (direct QMP, then the same scenarios on the libvirt
 # backend), then the patched-firmware paths (s390x zfcpdump, ppc64 fadump:
 # these build the patched QEMU and the kernels into the cache).  All run
-# even when one fails; the phase fails if any failed.
+# even when one fails; the phase fails if any failed.  Last,
+# ci/check-asan-qemu: the ASan variant of the QEMU those built (never a QEMU
+# build of its own: not cached = SKIPPED).
 real-scenarios: build-all
-	@rc=0; ci/real-scenarios || rc=1; ci/real-libvirt || rc=1; ci/real-s390x || rc=1; ci/real-ppc64 || rc=1; exit $$rc
+	@rc=0; ci/real-scenarios || rc=1; ci/real-libvirt || rc=1; ci/real-s390x || rc=1; ci/real-ppc64 || rc=1; \
+	    CHECK_ASAN_QEMU_CACHED_ONLY=1 ci/check-asan-qemu || rc=1; exit $$rc
 
 check-quick: setup-quick
 	@$(PHASE) build $(MAKE) --no-print-directory build-all
@@ -121,19 +126,13 @@ demo: setup-quick
 	@$(MAKE) --no-print-directory build-all
 	@ci/demo
 
+# One HTML report (build-cov/html/index.html): project code under the unit +
+# sim tests, the models inside QEMU, the kernel's dump paths under the real
+# s390x/ppc64 scenarios (gcov dump kernels); ci/coverage, COVERAGE_KERNEL=0
+# skips the kernel part.
 coverage: setup-quick
 	@$(SETUP) coverage
-	@$(MAKE) --no-print-directory B=build-cov OPT=-O0 CFLAGS="-O0 -g --coverage" LDFLAGS="--coverage" build-all
-	@lcov -q --zerocounters --directory build-cov
-	@$(MAKE) --no-print-directory -k B=build-cov OPT=-O0 CFLAGS="-O0 -g --coverage" LDFLAGS="--coverage" unit sim-scenarios; \
-	    echo $$? > build-cov/tests.rc
-	@lcov -q --capture --directory build-cov --output-file build-cov/coverage.info --rc lcov_branch_coverage=1
-	@lcov -q --remove build-cov/coverage.info '/usr/*' '*/tests/*' '*/testhost/*' \
-	    --output-file build-cov/coverage.info --rc lcov_branch_coverage=1
-	@genhtml -q --branch-coverage --output-directory build-cov/html build-cov/coverage.info
-	@lcov --summary build-cov/coverage.info --rc lcov_branch_coverage=1 2>&1 | tail -4
-	@echo "coverage report: build-cov/html/index.html"
-	@rc=$$(cat build-cov/tests.rc); [ "$$rc" = 0 ] || { echo "coverage: the tests themselves failed (rc $$rc), see above"; exit 1; }
+	@ci/coverage
 
 bench: setup-quick
 	@$(MAKE) --no-print-directory build-all
@@ -152,6 +151,11 @@ fuzz: setup-quick
 
 check-asan: setup-quick
 	@ci/check-asan
+
+# builds the patched QEMU (with its variants) first when it is not cached
+.PHONY: check-asan-qemu
+check-asan-qemu: setup-quick
+	@ci/check-asan-qemu
 
 clean:
 	rm -rf $(B) build-cov build-asan

@@ -55,8 +55,13 @@ if grep -q 'dbmode=harness' /proc/cmdline; then
             if echo 1 > $fa/release_mem; then echo "@@RELEASED rc=0"; else echo "@@RELEASED rc=1"; fi
         fi
         [ -e /proc/vmcore ] && echo "@@VMCORE still present" || echo "@@VMCORE gone"
+        # gcov kernels only (ci/coverage-kernel); a shell builtin test, so
+        # other kernels fork nothing between the capture and @@CAPTURE-DONE
+        [ -d /sys/kernel/debug/gcov ] && [ -x /bin/dbgcov ] && /bin/dbgcov dump
         echo "@@CAPTURE-DONE"
     else
+        # gcov kernels: the first kernel's registration paths
+        [ -d /sys/kernel/debug/gcov ] && [ -x /bin/dbgcov ] && /bin/dbgcov boot
         echo "@@READY cpus=$(grep -c ^processor /proc/cpuinfo)"
     fi
     while read -r line; do eval "$line"; done

@@ -2,7 +2,10 @@
 # sim/guest/ppc64/mkinitrd.sh — build (cached by content) the ppc64le
 # initramfs the harness backend boots (DUMPBENCH_PPC64_INITRD): busybox-static
 # (ppc64el, fetched once like smoke.sh does), init.sh as /init, and
-# sim/guest/capture's static dbcapture when sim/guest/capture/build.sh exists.
+# sim/guest/capture's static dbcapture when sim/guest/capture/build.sh exists,
+# and sim/guest/dbgcov as /bin/dbgcov (streams the gcov counters of a
+# ci/build-kernel fadump-ppc64le-gcov kernel to the console; a no-op on
+# kernels without gcov).
 # Prints the initrd path on the last line.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../../.." && pwd)
@@ -36,7 +39,8 @@ if [ -x "$top/sim/guest/capture/build.sh" ] && [ "${NO_DBCAPTURE:-0}" != 1 ]; th
         cap=
     fi
 fi
-ikey=$( { cat "$here/init.sh" "$bbdir/root/bin/busybox"; [ -z "$cap" ] || cat "$cap"; } | sha256sum | cut -c1-12)
+dbgcov="$top/sim/guest/dbgcov"
+ikey=$( { cat "$here/init.sh" "$bbdir/root/bin/busybox"; [ ! -f "$dbgcov" ] || cat "$dbgcov"; [ -z "$cap" ] || cat "$cap"; } | sha256sum | cut -c1-12)
 mkdir -p "$DB_CACHE/ppc64-harness"
 initrd="$DB_CACHE/ppc64-harness/initrd-$ikey.cpio.gz"
 if [ ! -f "$initrd" ]; then
@@ -45,6 +49,7 @@ if [ ! -f "$initrd" ]; then
     cp "$bbdir/root/bin/busybox" "$stage/bin/busybox"
     ln -s busybox "$stage/bin/sh"
     [ -z "$cap" ] || install -m 0755 "$cap" "$stage/bin/dbcapture"
+    [ ! -f "$dbgcov" ] || install -m 0755 "$dbgcov" "$stage/bin/dbgcov"
     install -m 0755 "$here/init.sh" "$stage/init"
     mknod "$stage/dev/console" c 5 1
     (cd "$stage" && find . | LC_ALL=C sort | cpio -o -H newc --quiet | gzip -9) > "$initrd.tmp"
