@@ -86,7 +86,13 @@ static void walk(const struct df_dump *d)
         if (df_write_elf_mem(d, &out, &olen, &err) == DF_OK) {
             free(out);
         }
-        if (d->arch == DF_ARCH_S390X) {
+        /* The s390 stand-alone image spans [0, end of the last chunk), not
+         * just the bytes present: a sparse dump with a chunk near 4 GiB is a
+         * valid 4 GiB image (df_write_s390_mem reports a failed allocation as
+         * DF_ERR_SYSTEM), so only small spans are written back here. */
+        uint64_t span = d->nchunks ? d->chunks[d->nchunks - 1].paddr +
+                                         d->chunks[d->nchunks - 1].size : 0;
+        if (d->arch == DF_ARCH_S390X && span <= WRITE_BACK_MAX) {
             out = NULL;
             if (df_write_s390_mem(d, &out, &olen, &err) == DF_OK) {
                 free(out);

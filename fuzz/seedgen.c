@@ -579,6 +579,30 @@ static void seeds_dumpfmt(void)
     kdump_seed("kdump-zlib-ppc64-v3", true, "ppc64", 0x01, 3);
 }
 
+/* CHSC SSQD requests as lx61 chsc_ssqd builds them (length 0x10, code
+ * 0x24, ssid/fmt halfword, first = last = the subchannel), for
+ * fuzz_fcp_ssqd: u16 req_len, u16 cap, u8 kind seed, request. */
+static void seeds_ssqd(void)
+{
+    static const struct { const char *name; uint16_t first, last, cap; } v[] = {
+        { "one-sch", 1, 1, 0x1000 }, { "range", 0, 7, 0x1000 }, { "small-cap", 0, 200, 0x48 },
+    };
+    for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+        uint8_t b[64];
+        size_t o = 0;
+        o = fz_put_u16(b, o, 0x10);
+        o = fz_put_u16(b, o, v[i].cap);
+        o = fz_put_u8(b, o, (uint8_t)i);
+        memset(b + o, 0, 16);
+        db_st_be16(b + o, 0x10);
+        db_st_be16(b + o + 2, 0x24);
+        db_st_be16(b + o + 6, v[i].first);
+        db_st_be16(b + o + 10, v[i].last);
+        o += 16;
+        save("fcp_ssqd", v[i].name, b, o);
+    }
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 2) {
@@ -594,6 +618,7 @@ int main(int argc, char **argv)
     seeds_diag308();
     seeds_s390dump();
     seeds_fcp();
+    seeds_ssqd();
     seeds_phyp();
     seeds_dumpfmt();
     printf("fuzz-seedgen: %u seeds in %s (%u warnings)\n", nseeds, outdir, nwarn);
