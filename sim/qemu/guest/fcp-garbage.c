@@ -2,11 +2,9 @@
  * dumpbench: bare-metal s390x guest feeding malformed SIGA, CHSC SSQD,
  * ESTABLISH / ACTIVATE QUEUES CCWs and hostile QDIO buffers to the patched
  * QEMU's FCP adapter (-device dumpbench-fcp; sim/qemu/smoke-s390x.sh
- * fcp-garbage).  Same scaffolding as garbage.c: each test stores one 32-bit
- * result word at absolute 0x4000 + 4 * n (a program check stores
- * code << 16), the count goes to 0x3ffc, then a disabled-wait PSW ends the
- * run (QEMU -action shutdown=pause) and the host reads the words with HMP xp
- * and compares every one with its table.
+ * fcp-garbage).  Start-up, result words and helpers come from bare.h
+ * (shared with garbage.c); the host compares every result word with its
+ * table.
  *
  * Layouts: lx61 = Linux 6.1.
  *   SIGA (B274): GR0 function code, GR1 subchannel id, GR2/GR3 queue masks
@@ -24,9 +22,8 @@
  */
 #include <stdint.h>
 
-#define PGM_CODE    ((volatile uint16_t *)0x380)
-#define RESULTS     ((volatile uint32_t *)0x4000)
-#define NRESULTS    ((volatile uint32_t *)0x3ffc)
+#include "bare.h"
+
 #define CHSCA       ((volatile uint8_t *)0x6000)
 #define SCHIB       ((volatile uint8_t *)0x7000)
 #define ORB         ((volatile uint8_t *)0x7100)
@@ -57,75 +54,11 @@
 #define SBAL_SFLAGS0_MORE_SBALS 0x04
 #define SBAL_SFLAGS0_COMMAND    0x02
 
-static unsigned n;
-
-void main_test(void);
-
-__asm__(
-    ".section .text.start,\"ax\"\n"
-    ".globl _start\n"
-    "_start:\n"
-    "   larl %r15,stack_top\n"
-    "   aghi %r15,-160\n"
-    /* program-new PSW: 64-bit, disabled, -> pgm_handler */
-    "   larl %r1,pgm_new_psw\n"
-    "   mvc 0x1d0(16,%r0),0(%r1)\n"
-    "   brasl %r14,main_test\n"
-    "   larl %r1,wait_psw\n"
-    "   lpswe 0(%r1)\n"
-    "pgm_handler:\n"
-    "   mvc 0x380(2,%r0),0x8e(%r0)\n"
-    "   lpswe 0x150\n"
-    ".align 8\n"
-    "pgm_new_psw: .quad 0x0000000180000000, pgm_handler\n"
-    "wait_psw:    .quad 0x0002000180000000, 0xfff000\n"
-    ".section .bss\n"
-    ".align 16\n"
-    ".space 16384\n"
-    "stack_top:\n"
-    ".previous\n");
-
-static void put(uint32_t v)
-{
-    RESULTS[n++] = v;
-    *NRESULTS = n;
-}
-
-static void zero(volatile uint8_t *p, unsigned len)
-{
-    for (unsigned i = 0; i < len; i++) {
-        p[i] = 0;
-    }
-}
-
 static void fill(volatile uint8_t *p, unsigned len, uint8_t v)
 {
     for (unsigned i = 0; i < len; i++) {
         p[i] = v;
     }
-}
-
-static void st16(volatile uint8_t *p, uint16_t v)
-{
-    p[0] = v >> 8;
-    p[1] = v;
-}
-
-static void st32(volatile uint8_t *p, uint32_t v)
-{
-    st16(p, v >> 16);
-    st16(p + 2, v);
-}
-
-static void st64(volatile uint8_t *p, uint64_t v)
-{
-    st32(p, v >> 32);
-    st32(p + 4, v);
-}
-
-static uint16_t ld16(volatile uint8_t *p)
-{
-    return (uint16_t)(p[0] << 8 | p[1]);
 }
 
 /* SIGA: cc, or program-interruption code << 16 */
