@@ -366,5 +366,11 @@ char **qemu_record_argv(struct qemu_record *rec, char *const argv[], const char 
 char **qemu_record_argv_cfg(struct qemu_record *rec, const struct replay_exec_cfg *cfg,
                             char *const argv[], const char *arch, const char *run_dir,
                             char *err, size_t errlen);
+/* True when rec was built in mode script (REPLAY_EXEC_SCRIPT). */
+bool qemu_record_script(const struct qemu_record *rec);
+/* The mode DUMPBENCH_RECORD / DUMPBENCH_RR_REPLAY select (enum replay_exec),
+ * for a backend that must know it before it builds its argv (mode script
+ * changes the kernel command line); -1 with err on a bad setting. */
+int qemu_record_mode_env(char *err, size_t errlen);
 
 #endif /* HARNESS_QEMU_INTERNAL_H */

@@ -12,6 +12,11 @@
  *              (QEMU 7.2 softmmu/icount.c icount_configure);
  *   rr-record  -icount shift=N,rr=record,rrfile=RUN_DIR/replay.bin
  *   rr-replay  -icount shift=N,rr=replay,rrfile=FILE
+ *   script     the icount settings; in addition the backend hands the
+ *              scenario's steps up to the crash to the guest at boot (kernel
+ *              command line) and types nothing into the console before the
+ *              crash, so that no host-timed input reaches the guest
+ *              (qemu_record_script(), each backend's script path)
  *
  * and in every mode other than none:
  *   -rtc base=2024-01-01T00:00:00,clock=vm unless the backend gave -rtc: the
@@ -192,7 +197,7 @@ char **qemu_record_argv_cfg(struct qemu_record *rec, const struct replay_exec_cf
     if (push(rec, "-seed") != 0 || push(rec, "1") != 0)
         goto full;
     char *ic;
-    if (cfg->mode == REPLAY_EXEC_ICOUNT) {
+    if (cfg->mode == REPLAY_EXEC_ICOUNT || cfg->mode == REPLAY_EXEC_SCRIPT) {
         ic = keep(rec, "shift=%d,align=off,sleep=off", rec->shift);
     } else {
         char log[1100];
@@ -233,4 +238,17 @@ char **qemu_record_argv(struct qemu_record *rec, char *const argv[], const char 
     if (replay_exec_from_env(&cfg, err, errlen) != 0)
         return NULL;
     return qemu_record_argv_cfg(rec, &cfg, argv, arch, run_dir, err, errlen);
+}
+
+bool qemu_record_script(const struct qemu_record *rec)
+{
+    return rec && rec->mode == (int)REPLAY_EXEC_SCRIPT;
+}
+
+int qemu_record_mode_env(char *err, size_t errlen)
+{
+    struct replay_exec_cfg cfg;
+    if (replay_exec_from_env(&cfg, err, errlen) != 0)
+        return -1;
+    return (int)cfg.mode;
 }

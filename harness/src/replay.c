@@ -134,6 +134,7 @@ const char *replay_exec_name(enum replay_exec m)
     case REPLAY_EXEC_ICOUNT: return "icount";
     case REPLAY_EXEC_RR_RECORD: return "rr-record";
     case REPLAY_EXEC_RR_REPLAY: return "rr-replay";
+    case REPLAY_EXEC_SCRIPT: return "script";
     default: return "none";
     }
 }
@@ -141,7 +142,8 @@ const char *replay_exec_name(enum replay_exec m)
 int replay_exec_from_name(const char *name)
 {
     static const enum replay_exec all[] = { REPLAY_EXEC_NONE, REPLAY_EXEC_ICOUNT,
-                                            REPLAY_EXEC_RR_RECORD, REPLAY_EXEC_RR_REPLAY };
+                                            REPLAY_EXEC_RR_RECORD, REPLAY_EXEC_RR_REPLAY,
+                                            REPLAY_EXEC_SCRIPT };
     for (size_t i = 0; name && i < sizeof(all) / sizeof(all[0]); i++)
         if (!strcmp(name, replay_exec_name(all[i])))
             return (int)all[i];
@@ -169,10 +171,12 @@ int replay_exec_parse(const char *record, const char *rr_replay, struct replay_e
             c->mode = REPLAY_EXEC_NONE;
         else if (wl == 6 && !strncmp(record, "icount", 6))
             c->mode = REPLAY_EXEC_ICOUNT;
+        else if (wl == 6 && !strncmp(record, "script", 6))
+            c->mode = REPLAY_EXEC_SCRIPT;
         else if (wl == 2 && !strncmp(record, "rr", 2))
             c->mode = REPLAY_EXEC_RR_RECORD;
         else {
-            snprintf(err, errlen, "DUMPBENCH_RECORD: mode '%.*s' is not one of none, icount, rr",
+            snprintf(err, errlen, "DUMPBENCH_RECORD: mode '%.*s' is not one of none, icount, script, rr",
                      (int)(wl > 40 ? 40 : wl), record);
             return -1;
         }
@@ -834,7 +838,8 @@ int replay_run(const char *run_dir, const char *out_dir, FILE *out, FILE *tap,
     if (xmode != REPLAY_EXEC_NONE) {
         int shift = old->record_shift >= 0 ? old->record_shift
                                            : replay_exec_default_shift(old->arch);
-        snprintf(xrec, sizeof(xrec), "%s,shift=%d", xmode == REPLAY_EXEC_ICOUNT ? "icount" : "rr",
+        snprintf(xrec, sizeof(xrec), "%s,shift=%d",
+                 xmode == REPLAY_EXEC_ICOUNT ? "icount" : xmode == REPLAY_EXEC_SCRIPT ? "script" : "rr",
                  shift);
     } else {
         /* an explicit DUMPBENCH_RECORD=none stays explicit (the ppc64 backend

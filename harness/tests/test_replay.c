@@ -278,6 +278,11 @@ static void test_exec_parse(void)
     CU_ASSERT_EQUAL(replay_exec_parse("icount", "", &c, err, sizeof(err)), 0);
     CU_ASSERT_EQUAL(c.mode, REPLAY_EXEC_ICOUNT);
     CU_ASSERT_EQUAL(c.shift, -1);
+    CU_ASSERT_EQUAL(replay_exec_parse("script,shift=2", NULL, &c, err, sizeof(err)), 0);
+    CU_ASSERT_EQUAL(c.mode, REPLAY_EXEC_SCRIPT);
+    CU_ASSERT_EQUAL(c.shift, 2);
+    CU_ASSERT_STRING_EQUAL(replay_exec_name(REPLAY_EXEC_SCRIPT), "script");
+    CU_ASSERT_EQUAL(replay_exec_from_name("script"), REPLAY_EXEC_SCRIPT);
     CU_ASSERT_EQUAL(replay_exec_parse("rr,shift=10", NULL, &c, err, sizeof(err)), 0);
     CU_ASSERT_EQUAL(c.mode, REPLAY_EXEC_RR_RECORD);
     CU_ASSERT_EQUAL(c.shift, 10);
@@ -287,7 +292,7 @@ static void test_exec_parse(void)
     CU_ASSERT_STRING_EQUAL(c.rr_file, "/x/replay.bin");
     CU_ASSERT_EQUAL(replay_exec_parse(NULL, "r.bin", &c, err, sizeof(err)), 0);
     CU_ASSERT_EQUAL(c.mode, REPLAY_EXEC_RR_REPLAY);
-    expect_exec_bad("record", NULL, "DUMPBENCH_RECORD: mode 'record' is not one of none, icount, rr");
+    expect_exec_bad("record", NULL, "DUMPBENCH_RECORD: mode 'record' is not one of none, icount, script, rr");
     expect_exec_bad("icount,shift=11", NULL, "DUMPBENCH_RECORD: shift '11' is not a number 0..10");
     expect_exec_bad("icount,shift=", NULL, "unknown option 'shift='");
     expect_exec_bad("icount,shift=-1", NULL, "shift '-1' is not a number");
@@ -344,6 +349,17 @@ static void test_record_argv(void)
                            "virtio-blk-pci,drive=capture -seed 1 -icount "
                            "shift=5,align=off,sleep=off");
     CU_ASSERT_STRING_EQUAL(rec->what, "record-mode icount shift=5");
+    CU_ASSERT_FALSE(qemu_record_script(rec));
+    /* script: the same QEMU settings as icount (the backend changes the rest) */
+    CU_ASSERT_EQUAL_FATAL(replay_exec_parse("script,shift=3", NULL, &c, err, sizeof(err)), 0);
+    CU_ASSERT_STRING_EQUAL(joined(qemu_record_argv_cfg(rec, &c, x86, "x86_64", dir, err,
+                                                       sizeof(err))),
+                           "q -append console=ttyS0 nokaslr -rtc base=2024-01-01,clock=vm -drive "
+                           "file=/d.raw,format=raw,if=none,id=capture,cache=unsafe -device "
+                           "virtio-blk-pci,drive=capture -seed 1 -icount "
+                           "shift=3,align=off,sleep=off");
+    CU_ASSERT_STRING_EQUAL(rec->what, "record-mode script shift=3");
+    CU_ASSERT_TRUE(qemu_record_script(rec));
     /* s390x rr record: blkreplay node under the device's drive id, nokaslr, -rtc */
     char *s390[] = { "q", "-serial", "chardev:con", "-append", "console=ttysclp0 dbdev=0.0.0002",
                      "-drive", "file=/d.raw,format=raw,if=none,id=dump0,cache=unsafe", NULL };

@@ -132,6 +132,9 @@ enum replay_exec {
     REPLAY_EXEC_ICOUNT,       /* -icount, deterministic settings, no log */
     REPLAY_EXEC_RR_RECORD,    /* rr=record into RUN_DIR/replay.bin */
     REPLAY_EXEC_RR_REPLAY,    /* rr=replay of rr_file */
+    REPLAY_EXEC_SCRIPT,       /* icount settings, and the backend hands the steps up to
+                               * the crash to the guest at boot: no host input reaches
+                               * the guest before the crash (qemu_record.c) */
 };
 
 #define REPLAY_RR_FILE "replay.bin"
@@ -145,7 +148,7 @@ struct replay_exec_cfg {
 
 /*
  * Parse the two settings (either may be NULL or "" = unset):
- *   record     "none" | "icount" | "rr", optionally ",shift=N" (0..10)
+ *   record     "none" | "icount" | "script" | "rr", optionally ",shift=N" (0..10)
  *   rr_replay  FILE: replay it (needs record unset or "rr")
  * 0, or -1 with err naming the variable and the bad part.
  */
@@ -153,7 +156,7 @@ int replay_exec_parse(const char *record, const char *rr_replay, struct replay_e
                       char *err, size_t errlen);
 /* The same from DUMPBENCH_RECORD and DUMPBENCH_RR_REPLAY. */
 int replay_exec_from_env(struct replay_exec_cfg *c, char *err, size_t errlen);
-/* "none" "icount" "rr-record" "rr-replay" */
+/* "none" "icount" "rr-record" "rr-replay" "script" */
 const char *replay_exec_name(enum replay_exec m);
 /* The record's word back to the mode; -1 for an unknown word. */
 int replay_exec_from_name(const char *name);
