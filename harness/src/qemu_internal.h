@@ -372,5 +372,12 @@ bool qemu_record_script(const struct qemu_record *rec);
  * for a backend that must know it before it builds its argv (mode script
  * changes the kernel command line); -1 with err on a bad setting. */
 int qemu_record_mode_env(char *err, size_t errlen);
+/* Script mode runs only the steps a guest can do by itself: every step before
+ * the first `capture` must be of a kind in allowed[] (n kinds, enum
+ * scn_step_kind).  0, or -1 with "line N: step KIND is host-driven; ..." in
+ * err for the first one that is not. */
+struct scenario;
+int qemu_record_script_steps(const struct scenario *s, const int *allowed, size_t n,
+                             char *err, size_t errlen);
 
 #endif /* HARNESS_QEMU_INTERNAL_H */

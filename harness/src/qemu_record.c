@@ -59,6 +59,7 @@
 #include <unistd.h>
 
 #include <harness/replay.h>
+#include <harness/scenario.h>
 
 #define QREC_RTC "base=2024-01-01T00:00:00,clock=vm"
 
@@ -251,4 +252,29 @@ int qemu_record_mode_env(char *err, size_t errlen)
     if (replay_exec_from_env(&cfg, err, errlen) != 0)
         return -1;
     return (int)cfg.mode;
+}
+
+int qemu_record_script_steps(const struct scenario *s, const int *allowed, size_t n,
+                             char *err, size_t errlen)
+{
+    for (size_t i = 0; i < s->nsteps; i++) {
+        const struct scn_item *it = &s->steps[i];
+        if (it->kind == SCN_STEP_CAPTURE)
+            return 0;
+        bool ok = false;
+        for (size_t k = 0; k < n && !ok; k++)
+            ok = it->kind == allowed[k];
+        if (ok)
+            continue;
+        char list[256] = "";
+        for (size_t k = 0; k < n; k++) {
+            size_t l = strlen(list);
+            snprintf(list + l, sizeof list - l, "%s%s", k ? ", " : "", scn_step_name(allowed[k]));
+        }
+        snprintf(err, errlen, "line %d: step %s is host-driven; DUMPBENCH_RECORD=script runs "
+                 "only the steps the guest does by itself before the capture (%s)", it->line,
+                 scn_step_name(it->kind), list);
+        return -1;
+    }
+    return 0;
 }

@@ -322,6 +322,27 @@ static const char *joined(char **av)
     return line;
 }
 
+static void test_record_script_steps(void)
+{
+    char err[512] = "";
+    struct scn_item st[3] = {
+        { .kind = SCN_STEP_BOOT, .line = 5 },
+        { .kind = SCN_STEP_HOTPLUG_CPU, .line = 6 },
+        { .kind = SCN_STEP_CAPTURE, .line = 7 },
+    };
+    struct scenario s = { .nsteps = 3, .steps = st };
+    const int ok2[] = { SCN_STEP_BOOT, SCN_STEP_HOTPLUG_CPU };
+    const int ok1[] = { SCN_STEP_BOOT, SCN_STEP_CRASH };
+    CU_ASSERT_EQUAL(qemu_record_script_steps(&s, ok2, 2, err, sizeof(err)), 0);
+    CU_ASSERT_EQUAL(qemu_record_script_steps(&s, ok1, 2, err, sizeof(err)), -1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "line 6: step hotplug-cpu is host-driven"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "(boot, crash)"));
+    /* steps after the capture are not the guest's business */
+    st[1].kind = SCN_STEP_CAPTURE;
+    st[2].kind = SCN_STEP_HOTPLUG_MEM;
+    CU_ASSERT_EQUAL(qemu_record_script_steps(&s, ok1, 2, err, sizeof(err)), 0);
+}
+
 static void test_record_argv(void)
 {
     struct qemu_record *rec = malloc(sizeof(*rec));
@@ -514,6 +535,7 @@ int register_replay_tests(void)
         { "QEMU binary, version, command line, env recorded", test_record_qemu_fields },
         { "QEMU env var per arch", test_qemu_env_names },
         { "DUMPBENCH_RECORD / DUMPBENCH_RR_REPLAY parsing", test_exec_parse },
+        { "record script steps", test_record_script_steps },
         { "record modes change the QEMU argv", test_record_argv },
         { "record mode recorded and replayed", test_record_mode_replayed },
     };
