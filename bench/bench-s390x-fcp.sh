@@ -20,31 +20,8 @@ cd "$top"
 B=${B:-build}
 mem=${BENCH_S390X_FCP_MEM:-512M}
 say() { echo "bench-s390x-fcp: $*"; }
-[ -x "$B/bin/dumpbench" ] || { say "SKIPPED: $B/bin/dumpbench not built"; exit 0; }
-if [ -z "${DUMPBENCH_QEMU_S390X:-}" ]; then
-    p=$(ci/build-qemu 2>/dev/null | tail -1)
-    [ -x "$p/bin/qemu-system-s390x" ] || { say "SKIPPED: patched QEMU unavailable (ci/build-qemu)"; exit 0; }
-    export DUMPBENCH_QEMU_S390X=$p/bin/qemu-system-s390x DUMPBENCH_QEMU_S390X_DATA=$p/share/qemu
-fi
-qdata=()
-[ -n "${DUMPBENCH_QEMU_S390X_DATA:-}" ] && qdata=(-L "$DUMPBENCH_QEMU_S390X_DATA")
-"$DUMPBENCH_QEMU_S390X" "${qdata[@]}" -device help 2>&1 | grep -q '"dumpbench-fcp"' ||
-    { say "SKIPPED: $DUMPBENCH_QEMU_S390X has no -device dumpbench-fcp"; exit 0; }
-if [ -z "${DUMPBENCH_ZFCPDUMP_KERNEL:-}" ]; then
-    k=$(ci/build-kernel zfcpdump-s390x 2>/dev/null | tail -1)
-    [ -f "$k/bzImage" ] || { say "SKIPPED: zfcpdump kernel unavailable (ci/build-kernel zfcpdump-s390x)"; exit 0; }
-    export DUMPBENCH_ZFCPDUMP_KERNEL=$k/bzImage
-fi
-if [ -z "${DUMPBENCH_ZFCPDUMP_FCP_KERNEL:-}" ]; then
-    k=$(ci/build-kernel zfcpdump-fcp-s390x 2>/dev/null | tail -1)
-    [ -f "$k/bzImage" ] || { say "SKIPPED: FCP zfcpdump kernel unavailable (ci/build-kernel zfcpdump-fcp-s390x)"; exit 0; }
-    export DUMPBENCH_ZFCPDUMP_FCP_KERNEL=$k/bzImage
-fi
-if [ -z "${DUMPBENCH_S390X_GUEST:-}" ]; then
-    g=$(sim/guest/s390x/build-guest.sh "$DB_CACHE/guest-s390x/harness" 2>/dev/null | tail -1)
-    [ -f "$g/done" ] || { say "SKIPPED: s390x guest build failed (sim/guest/s390x/build-guest.sh)"; exit 0; }
-    export DUMPBENCH_S390X_GUEST=$g
-fi
+. bench/lib-s390x.sh
+bench_s390x_prereqs fcp || exit 0
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 declare -A rate secs bytes fcpup

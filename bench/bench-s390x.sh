@@ -15,22 +15,8 @@ cd "$top"
 B=${B:-build}
 scn=scenarios/s390x/zfcpdump-crash.scn
 say() { echo "bench-s390x: $*"; }
-[ -x "$B/bin/dumpbench" ] || { say "SKIPPED: $B/bin/dumpbench not built"; exit 0; }
-if [ -z "${DUMPBENCH_QEMU_S390X:-}" ]; then
-    p=$(ci/build-qemu 2>/dev/null | tail -1)
-    [ -x "$p/bin/qemu-system-s390x" ] || { say "SKIPPED: patched QEMU unavailable (ci/build-qemu)"; exit 0; }
-    export DUMPBENCH_QEMU_S390X=$p/bin/qemu-system-s390x DUMPBENCH_QEMU_S390X_DATA=$p/share/qemu
-fi
-if [ -z "${DUMPBENCH_ZFCPDUMP_KERNEL:-}" ]; then
-    k=$(ci/build-kernel zfcpdump-s390x 2>/dev/null | tail -1)
-    [ -f "$k/bzImage" ] || { say "SKIPPED: zfcpdump kernel unavailable (ci/build-kernel zfcpdump-s390x)"; exit 0; }
-    export DUMPBENCH_ZFCPDUMP_KERNEL=$k/bzImage
-fi
-if [ -z "${DUMPBENCH_S390X_GUEST:-}" ]; then
-    g=$(sim/guest/s390x/build-guest.sh "$DB_CACHE/guest-s390x/harness" 2>/dev/null | tail -1)
-    [ -f "$g/done" ] || { say "SKIPPED: s390x guest build failed (sim/guest/s390x/build-guest.sh)"; exit 0; }
-    export DUMPBENCH_S390X_GUEST=$g
-fi
+. bench/lib-s390x.sh
+bench_s390x_prereqs || exit 0
 run=$(mktemp -d)
 start=$(date +%s.%N)
 out=$("$B/bin/dumpbench" run --run-dir "$run/r" "$scn" 2>&1)
