@@ -155,7 +155,7 @@ int replay_exec_default_shift(const char *arch)
     if (arch && !strcmp(arch, "x86_64"))
         return 5;
     if (arch && !strcmp(arch, "s390x"))
-        return 9;
+        return 3;   /* not avocado's 9: measured, see replay.h */
     return 7;
 }
 

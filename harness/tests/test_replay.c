@@ -305,7 +305,7 @@ static void test_exec_parse(void)
     CU_ASSERT_EQUAL(replay_exec_from_name("none"), REPLAY_EXEC_NONE);
     CU_ASSERT_EQUAL(replay_exec_from_name("rr"), -1);
     CU_ASSERT_EQUAL(replay_exec_default_shift("x86_64"), 5);
-    CU_ASSERT_EQUAL(replay_exec_default_shift("s390x"), 9);
+    CU_ASSERT_EQUAL(replay_exec_default_shift("s390x"), 3);
     CU_ASSERT_EQUAL(replay_exec_default_shift("ppc64"), 7);
 }
 
@@ -392,7 +392,7 @@ static void test_record_argv(void)
     snprintf(want, sizeof(want), "q -serial chardev:con -append console=ttysclp0 dbdev=0.0.0002 "
              "nokaslr -drive file=/d.raw,format=raw,if=none,id=dump0-rr,cache=unsafe -drive "
              "driver=blkreplay,if=none,image=dump0-rr,id=dump0 -rtc "
-             "base=2024-01-01T00:00:00,clock=vm -seed 1 -icount shift=9,rr=record,rrfile=%s", log);
+             "base=2024-01-01T00:00:00,clock=vm -seed 1 -icount shift=3,rr=record,rrfile=%s", log);
     CU_ASSERT_STRING_EQUAL(joined(qemu_record_argv_cfg(rec, &c, s390, "s390x", dir, err,
                                                        sizeof(err))), want);
     struct stat st;
@@ -479,7 +479,7 @@ static void test_record_mode_replayed(void)
     unsetenv("DUMPBENCH_RECORD");
     CU_ASSERT_EQUAL_FATAL(run_record_read(dir, r, err, sizeof(err)), 0);
     CU_ASSERT_STRING_EQUAL(r->record_mode, "rr-record");
-    CU_ASSERT_EQUAL(r->record_shift, 9);        /* s390x default */
+    CU_ASSERT_EQUAL(r->record_shift, 3);        /* s390x default */
     /* the fake backend wrote no log: replay refuses, naming it */
     out = open_memstream(&text, &len);
     CU_ASSERT_EQUAL(replay_run(dir, NULL, out, devnull, fw_fake_lookup, err, sizeof(err)), 99);

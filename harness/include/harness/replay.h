@@ -161,7 +161,10 @@ const char *replay_exec_name(enum replay_exec m);
 /* The record's word back to the mode; -1 for an unknown word. */
 int replay_exec_from_name(const char *name);
 /* Default -icount shift per arch (QEMU 7.2 tests/avocado/replay_kernel.py:
- * x86_64 5, s390x 9, ppc64 7); 7 for anything else. */
+ * x86_64 5, ppc64 7; 7 for anything else) except s390x: 3, not avocado's 9 —
+ * at 9 each instruction counts 512 ns, the Debian s390x guest's clock runs
+ * ~64x faster than at 3, its boot took 128 s instead of 7 s here and guest
+ * timeouts fired ("Problem loading in-kernel X.509 certificate (-110)"). */
 int replay_exec_default_shift(const char *arch);
 
 /* The env var the QEMU backends read for an arch's binary
