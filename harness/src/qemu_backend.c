@@ -21,8 +21,26 @@
  *     makedumpfile shows the panic, the compressed dump's pages (read with
  *     libkdumpfile) equal the raw vmcore's.
  * Every wait has a timeout; QEMU never outlives the run (qemu_proc.c).
+ *
+ * DUMPBENCH_RECORD=script (deterministic runs, `dumpbench replay`): the
+ * steps up to the crash (boot, plant, crash kind=panic|oops) run inside the
+ * guest from `dbscript=` on the kernel command line (token syntax: the
+ * header of sim/guest/x86_64/init); the harness types nothing before the
+ * crash.  QEMU starts stopped (-S); the machine_kexec breakpoint is armed
+ * from the guest's `symbols` file (ci/guest-x86_64 learns the nokaslr
+ * address in a probe boot: Debian's System.map is a stub) before the first
+ * guest instruction, then the gdbstub continues.  The crash kernel range,
+ * the CPU count and the planted frames are read from the console after the
+ * fact.  The capture disk's virtio-blk-pci device is plugged (QMP
+ * device_add) only at the breakpoint: its presence from the start makes
+ * runs diverge (measured, start_qemu), and the production kernel loads no
+ * virtio module in this mode.  x86_64 script mode runs 1-CPU scenarios only
+ * (2 vCPUs under -icount stop in SMP bring-up).  Host-driven steps (hotplug,
+ * hang, operator-dump, run) are refused with their scenario line; under the
+ * libvirt launcher script mode is refused.
  */
 #include <harness/qemu.h>
+#include <harness/replay.h>
 #include <harness/report.h>
 
 #include "qemu_internal.h"
@@ -31,6 +49,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <libkdumpfile/kdumpfile.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -85,6 +104,8 @@ struct qrun {
                                  * oops_end() calls crash_kexec() before panic()) */
     int64_t corrupt_paddr;      /* `step fault vmcore paddr=` or -1 */
     const struct qemu_x86_hooks *hooks;  /* libvirt backend: dumps through libvirt */
+    bool script;                /* DUMPBENCH_RECORD=script: steps run in the guest */
+    char script_tokens[512];    /* dbscript= value (qemu_x86_script_tokens) */
     char err[512];
 };
 
@@ -159,7 +180,15 @@ static int find_guest(struct qrun *r)
                  home ? home : "/root");
     char f[600];
     snprintf(f, sizeof f, "%s/done", r->guest);
-    return access(f, R_OK);
+    if (access(f, R_OK) != 0)
+        return -1;
+    /* the build the run uses, not the moving `current` link: the QEMU
+     * command line in run.record then names it (a replay after a guest
+     * rebuild shows which guest each run had) */
+    char real[PATH_MAX];
+    if (realpath(r->guest, real) && strlen(real) < sizeof r->guest)
+        snprintf(r->guest, sizeof r->guest, "%s", real);
+    return 0;
 }
 
 /* ---- guest commands ------------------------------------------------------- */
@@ -233,7 +262,7 @@ static int start_qemu(struct qrun *r)
 {
     const struct scenario *s = r->s;
     char mem[96], smp[64], kernel[600], initrd[600], disk[600], drive[700];
-    char con[128], serial[64], qmp[128], gdb[128];
+    char con[128], serial[64], qmp[128], gdb[128], append[1024];
     uint64_t dimms = total_dimm(s);
     r->mem = s->machine.memory;
     if (dimms)
@@ -259,23 +288,45 @@ static int start_qemu(struct qrun *r)
     snprintf(serial, sizeof serial, "chardev:con");
     snprintf(qmp, sizeof qmp, "unix:%s/qmp,server=on,wait=off", r->sock);
     snprintf(gdb, sizeof gdb, "unix:%s/gdb,server=on,wait=off", r->sock);
+    /* script mode: the steps for the init, the capture kernel's command line
+     * with '+' for ' ' (one kernel parameter) */
+    char capture_append[] = CAPTURE_APPEND;
+    for (char *c = capture_append; *c; c++)
+        if (*c == ' ')
+            *c = '+';
+    snprintf(append, sizeof append, "console=ttyS0 nokaslr crashkernel=128M loglevel=4 "
+             "unknown_nmi_panic=1 mitigations=off%s%s%s%s",
+             r->script ? " dbscript=" : "", r->script ? r->script_tokens : "",
+             r->script ? " dbcapture=" : "", r->script ? capture_append : "");
     char *argv[] = {
         r->qemu, "-nodefaults", "-no-user-config", "-machine", "pc,accel=tcg",
         "-m", mem, "-smp", smp, "-display", "none", "-vga", "none", "-no-reboot",
         "-rtc", "base=2024-01-01T00:00:00,clock=vm",
         "-kernel", kernel, "-initrd", initrd,
-        "-append", "console=ttyS0 nokaslr crashkernel=128M loglevel=4 "
-                   "unknown_nmi_panic=1 mitigations=off",
+        "-append", append,
         "-chardev", con, "-serial", serial, "-qmp", qmp, "-gdb", gdb,
         "-drive", drive, "-device", "virtio-blk-pci,drive=capture",
         NULL,
     };
+    /* Script mode: stopped until the breakpoint is armed (arm_breakpoint),
+     * and no capture disk device until the crash (attach_capture_disk).
+     * Measured: with the virtio-blk-pci device present from the start, three
+     * direct runs of the same guest (no harness, no gdbstub/QMP, no driver
+     * loaded in the kernel) crashed at three different guest times with
+     * different planted frames; with only the -drive (no device), three of
+     * three were identical. */
+    if (r->script) {
+        argv[sizeof argv / sizeof argv[0] - 3] = "-S";
+        argv[sizeof argv / sizeof argv[0] - 2] = NULL;
+    }
     /* DUMPBENCH_RECORD: -icount / record-replay (qemu_record.c) */
     struct qemu_record rec;
     char rerr[600];
     char **av = qemu_record_argv(&rec, argv, "x86_64", r->dir, rerr, sizeof rerr);
     if (!av)
         return fail(r, "%s", rerr);
+    if (r->script != qemu_record_script(&rec))
+        return fail(r, "record mode changed between the checks (%s)", rec.what);
     char cmdline[3072] = "";
     for (char **a = av; *a; a++) {
         strncat(cmdline, *a, sizeof cmdline - strlen(cmdline) - 2);
@@ -344,6 +395,26 @@ static int boot(struct qrun *r)
 
 /* ---- steps ---------------------------------------------------------------- */
 
+/* The "@@PLANT <index> <pfn>" lines of plant's output in text (n pages,
+ * r->plant_pfn allocated). */
+static int plant_frames(struct qrun *r, const char *text, uint64_t n)
+{
+    size_t got = 0;
+    for (const char *l = strstr(text, "@@PLANT "); l; l = strstr(l + 1, "@@PLANT ")) {
+        unsigned long long idx, pfn;
+        if (sscanf(l, "@@PLANT %llu %llx", &idx, &pfn) == 2 && idx < n) {
+            r->plant_pfn[idx] = pfn;
+            got++;
+        }
+    }
+    if (got != n)
+        return fail(r, "plant reported %zu of %" PRIu64 " frames", got, n);
+    r->nplant = n;
+    say(r, "planted %" PRIu64 " pages (seed 0x%" PRIx64 "), first frame 0x%" PRIx64,
+        n, r->plant_seed, r->plant_pfn[0]);
+    return 0;
+}
+
 static int step_plant(struct qrun *r, const struct scn_item *it)
 {
     uint64_t len = (uint64_t)scn_get_num(it, "len", 4096);
@@ -366,21 +437,9 @@ static int step_plant(struct qrun *r, const struct scn_item *it)
         free(out);
         return r->err[0] ? -1 : fail(r, "plant failed (exit %d)", rc);
     }
-    size_t got = 0;
-    for (char *l = strstr(out, "@@PLANT "); l; l = strstr(l + 1, "@@PLANT ")) {
-        unsigned long long idx, pfn;
-        if (sscanf(l, "@@PLANT %llu %llx", &idx, &pfn) == 2 && idx < n) {
-            r->plant_pfn[idx] = pfn;
-            got++;
-        }
-    }
+    rc = plant_frames(r, out, n);
     free(out);
-    if (got != n)
-        return fail(r, "plant reported %zu of %" PRIu64 " frames", got, n);
-    r->nplant = n;
-    say(r, "planted %" PRIu64 " pages (seed 0x%" PRIx64 "), first frame 0x%" PRIx64,
-        n, r->plant_seed, r->plant_pfn[0]);
-    return 0;
+    return rc;
 }
 
 static int step_hotplug_cpu(struct qrun *r, const struct scn_item *it)
@@ -524,7 +583,8 @@ attached:;
 static int arm_breakpoint(struct qrun *r)
 {
     char path[128], reply[256], pkt[64];
-    r->cpus_online = (unsigned)count_online(r);
+    if (!r->script)     /* script mode: the init prints it (boot_script) */
+        r->cpus_online = (unsigned)count_online(r);
     snprintf(path, sizeof path, "%s/gdb", r->sock);
     if (qgdb_connect(&r->g, path, 10000, r->err, sizeof r->err) != 0)
         return -1;
@@ -537,9 +597,24 @@ static int arm_breakpoint(struct qrun *r)
     if (qgdb_cmd(&r->g, "c", NULL, 0, 10000) != 0)
         return fail(r, "gdbstub: continue failed");
     r->armed = true;
-    say(r, "breakpoint on machine_kexec (0x%" PRIx64 "), %u CPUs online", r->machine_kexec,
-        r->cpus_online);
+    if (r->script)
+        say(r, "breakpoint on machine_kexec (0x%" PRIx64 ", from %s/symbols) before the first "
+            "guest instruction; continued", r->machine_kexec, r->guest);
+    else
+        say(r, "breakpoint on machine_kexec (0x%" PRIx64 "), %u CPUs online", r->machine_kexec,
+            r->cpus_online);
     return 0;
+}
+
+/* What the dmesg oracle expects for a crash of `kind`. */
+static void crash_expect(struct qrun *r, const char *kind)
+{
+    if (strcmp(kind, "oops") == 0) {
+        r->expect_text = "BUG: kernel NULL pointer dereference";
+    } else {
+        r->expect_text = "sysrq triggered crash";
+        r->expect_panic = true;
+    }
 }
 
 static int step_crash(struct qrun *r, const struct scn_item *it)
@@ -548,12 +623,10 @@ static int step_crash(struct qrun *r, const struct scn_item *it)
     if (arm_breakpoint(r) != 0)
         return -1;
     char cmd[256];
+    crash_expect(r, kind);
     if (strcmp(kind, "oops") == 0) {
-        r->expect_text = "BUG: kernel NULL pointer dereference";
         snprintf(cmd, sizeof cmd, "insmod /lib/modules/dumpbench_oops.ko\n");
     } else {
-        r->expect_text = "sysrq triggered crash";
-        r->expect_panic = true;
         int64_t cpu = scn_get_num(it, "cpu", -1);
         if (cpu >= 0)
             snprintf(cmd, sizeof cmd, "taskset 0x%llx sh -c 'echo c > /proc/sysrq-trigger'\n",
@@ -609,6 +682,195 @@ static int step_operator_dump(struct qrun *r)
     }
     say(r, "QMP inject-nmi");
     return qmp_exec(&r->q, "inject-nmi", NULL, NULL, 10000, r->err, sizeof r->err);
+}
+
+/* ---- script mode (DUMPBENCH_RECORD=script) -------------------------------- */
+
+int qemu_x86_script_tokens(const struct scenario *s, char *out, size_t len,
+                           char *err, size_t errlen)
+{
+    static const int allowed[] = { SCN_STEP_BOOT, SCN_STEP_PLANT, SCN_STEP_CRASH, SCN_STEP_FAULT };
+    if (qemu_record_script_steps(s, allowed, sizeof allowed / sizeof allowed[0], err, errlen) != 0)
+        return -1;
+    size_t used = 0;
+    bool crash = false, plant = false;
+    int n = snprintf(out, len, "load");
+    if (n < 0 || (size_t)n >= len)
+        goto full;
+    used = (size_t)n;
+    for (size_t i = 0; i < s->nsteps; i++) {
+        const struct scn_item *it = &s->steps[i];
+        char tok[96] = "";
+        if (it->kind == SCN_STEP_CAPTURE)
+            break;
+        switch (it->kind) {
+        case SCN_STEP_BOOT:
+            break;
+        case SCN_STEP_FAULT:
+            /* the only fault the backend knows: a byte of the captured file,
+             * flipped by the harness after the capture */
+            if (!it->word || strcmp(it->word, "vmcore") != 0) {
+                snprintf(err, errlen, "line %d: step fault %s is host-driven; DUMPBENCH_RECORD=script "
+                         "runs only the steps the guest does by itself before the capture",
+                         it->line, it->word ? it->word : "(no target)");
+                return -1;
+            }
+            break;
+        case SCN_STEP_PLANT: {
+            int64_t bytes = scn_get_num(it, "len", 4096);
+            int64_t pages = (bytes + (int64_t)QPAGE - 1) / (int64_t)QPAGE;
+            if (crash || plant || pages < 1 || pages > 65536) {
+                snprintf(err, errlen, "line %d: plant: %s", it->line,
+                         crash ? "after the crash step" : plant ? "once per scenario" :
+                         "len= must be 1..65536 pages");
+                return -1;
+            }
+            plant = true;
+            snprintf(tok, sizeof tok, "plant:0x%" PRIx64 ":%" PRId64,
+                     (uint64_t)scn_get_num(it, "seed", (int64_t)s->machine.seed), pages);
+            break;
+        }
+        case SCN_STEP_CRASH: {
+            if (crash) {
+                snprintf(err, errlen, "line %d: a second crash step", it->line);
+                return -1;
+            }
+            crash = true;
+            const char *kind = scn_get_str(it, "kind", "panic");
+            int64_t cpu = scn_get_num(it, "cpu", -1);
+            if (strcmp(kind, "oops") == 0) {
+                snprintf(tok, sizeof tok, "crash:oops");
+            } else if (cpu >= 0) {
+                unsigned ncpu = s->machine.max_cpus > s->machine.cpus ? s->machine.max_cpus
+                                                                      : s->machine.cpus;
+                if (cpu >= (int64_t)ncpu || cpu > 63) {
+                    snprintf(err, errlen, "line %d: crash cpu=%" PRId64 ": the machine has %u CPU(s)",
+                             it->line, cpu, ncpu);
+                    return -1;
+                }
+                snprintf(tok, sizeof tok, "crash:panic:%" PRId64, cpu);
+            } else {
+                snprintf(tok, sizeof tok, "crash:panic");
+            }
+            break;
+        }
+        default:        /* refused by qemu_record_script_steps */
+            break;
+        }
+        if (tok[0]) {
+            n = snprintf(out + used, len - used, ",%s", tok);
+            if (n < 0 || (size_t)n >= len - used)
+                goto full;
+            used += (size_t)n;
+        }
+    }
+    if (!crash) {
+        snprintf(err, errlen, "DUMPBENCH_RECORD=script: the scenario has no crash step before "
+                 "the capture (the guest runs the steps up to the crash by itself)");
+        return -1;
+    }
+    return 0;
+full:
+    snprintf(err, errlen, "DUMPBENCH_RECORD=script: the step list does not fit in %zu bytes", len);
+    return -1;
+}
+
+int qemu_x86_symbol(const char *path, const char *sym, uint64_t *addr, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        return -1;
+    }
+    char line[512];
+    int rc = -1;
+    while (rc != 0 && fgets(line, sizeof line, f)) {
+        unsigned long long a;
+        char type[4], name[256];
+        if (sscanf(line, "%llx %3s %255s", &a, type, name) == 3 && strcmp(name, sym) == 0 &&
+            (type[0] == 'T' || type[0] == 't') && type[1] == '\0') {
+            *addr = a;
+            rc = 0;
+        }
+    }
+    fclose(f);
+    if (rc != 0)
+        snprintf(err, errlen, "%s: no text symbol %s", path, sym);
+    return rc;
+}
+
+/* Script mode up to the crash: the init runs the steps; read what the
+ * harness needs from the console (machine_kexec as the guest sees it, the
+ * crashkernel range, the CPU count, the planted frames). */
+static int boot_script(struct qrun *r)
+{
+    double t = qnow();
+    const char *ok[] = { "@@READY" };
+    const char *bad[] = { "Kernel panic - not syncing", "@@EOF", "@@SCRIPT-FAIL" };
+    int m = qproc_expect(&r->p, ok, 1, bad, 3, 240000);
+    if (m != 0)
+        return fail(r, "boot: %s; console tail:\n%s",
+                    m == -100 ? "no @@READY within 240 s" : m == -1 ? "QEMU exited" :
+                    m == -2 ? "kernel panic" : m == -3 ? "init ended" : "script failed",
+                    qproc_tail(&r->p, 1500));
+    say(r, "booted in %.1f s; the init runs dbscript=%s", qnow() - t, r->script_tokens);
+    run_result_add_phase(r->res, "boot", qnow() - t);
+    double ts = qnow();
+    const char *ok2[] = { "@@SCRIPT-CRASH" };
+    const char *bad2[] = { "@@SCRIPT-FAIL", "@@EOF" };
+    m = qproc_expect(&r->p, ok2, 1, bad2, 2, 300000);
+    if (m != 0) {
+        const char *f = strstr(r->p.con, "@@SCRIPT-FAIL");
+        return fail(r, "script: %s; console tail:\n%s",
+                    m == -100 ? "no @@SCRIPT-CRASH within 300 s" : m == -1 ? "QEMU exited" :
+                    m == -2 ? "a step failed in the guest" : "init ended",
+                    f ? f : qproc_tail(&r->p, 1500));
+    }
+    run_result_add_phase(r->res, "script", qnow() - ts);
+    const char *con = r->p.con;
+    const char *k = strstr(con, "@@SCRIPT-KALLSYMS ");
+    unsigned long long a = 0, cs = 0, ce = 0;
+    if (!k || sscanf(k + 18, "%llx", &a) != 1)
+        return fail(r, "script: no machine_kexec line (@@SCRIPT-KALLSYMS) on the console");
+    if (a != r->machine_kexec)
+        return fail(r, "script: the guest has machine_kexec at 0x%llx, %s/symbols says 0x%" PRIx64
+                    " (the breakpoint is armed at the wrong address: rebuild with ci/guest-x86_64)",
+                    a, r->guest, r->machine_kexec);
+    const char *io = strstr(con, "@@SCRIPT-IOMEM ");
+    if (!io || sscanf(io + 15, " %llx-%llx", &cs, &ce) != 2 || ce <= cs)
+        return fail(r, "script: no 'Crash kernel' range in /proc/iomem (@@SCRIPT-IOMEM): %.80s",
+                    io ? io : "missing");
+    r->crash_start = cs;
+    r->crash_end = ce + 1;
+    run_result_add_exempt(r->res, r->crash_start, r->crash_end - r->crash_start,
+                          "crashkernel region (capture kernel's memory)");
+    const char *cp = strstr(con, "@@SCRIPT-CPUS ");
+    int cpus = cp ? atoi(cp + 14) : 0;
+    if (cpus < 1)
+        return fail(r, "script: no CPU count (@@SCRIPT-CPUS) on the console");
+    r->cpus_online = (unsigned)cpus;
+    say(r, "script ran to the crash in %.1f s: machine_kexec=0x%llx crashkernel=[0x%llx, 0x%llx), "
+        "%d CPUs online", qnow() - ts, a, cs, ce + 1, cpus);
+    for (size_t i = 0; i < r->s->nsteps; i++) {
+        const struct scn_item *it = &r->s->steps[i];
+        if (it->kind == SCN_STEP_CAPTURE)
+            break;
+        if (it->kind == SCN_STEP_PLANT) {
+            uint64_t n = ((uint64_t)scn_get_num(it, "len", 4096) + QPAGE - 1) / QPAGE;
+            r->plant_seed = (uint64_t)scn_get_num(it, "seed", (int64_t)r->s->machine.seed);
+            r->plant_pfn = calloc(n, sizeof *r->plant_pfn);
+            if (!r->plant_pfn)
+                return fail(r, "out of memory");
+            const char *pl = strstr(con, "@@SCRIPT-STEP plant:");
+            if (!pl || plant_frames(r, pl, n) != 0)
+                return r->err[0] ? -1 : fail(r, "script: no plant output on the console");
+        }
+        if (it->kind == SCN_STEP_CRASH) {
+            crash_expect(r, scn_get_str(it, "kind", "panic"));
+            r->crashed = true;
+        }
+    }
+    return 0;
 }
 
 /* ---- truth snapshot and capture ------------------------------------------ */
@@ -701,6 +963,8 @@ static int pmemsave(struct qrun *r, uint64_t addr, uint64_t size, const char *na
 {
     char path[600];
     path_in(r, path, sizeof path, name);
+    if (r->hooks && r->hooks->save_ram)     /* remote libvirt: through a storage volume */
+        return r->hooks->save_ram(r->hooks->ctx, r->dir, addr, size, path, r->err, sizeof r->err);
     struct json_object *a = json_object_new_object();
     json_object_object_add(a, "val", json_object_new_int64((int64_t)addr));
     json_object_object_add(a, "size", json_object_new_int64((int64_t)size));
@@ -708,6 +972,24 @@ static int pmemsave(struct qrun *r, uint64_t addr, uint64_t size, const char *na
     int rc = qmp_exec(&r->q, "pmemsave", a, NULL, 300000, r->err, sizeof r->err);
     json_object_put(a);
     return rc;
+}
+
+/* Script mode: the capture disk's device is plugged while the crashed
+ * kernel is stopped at machine_kexec (interrupts off since panic()/oops_end(),
+ * so the ACPI hotplug event never reaches it and its memory does not
+ * change); the capture kernel finds the device when it enumerates PCI. */
+static int attach_capture_disk(struct qrun *r)
+{
+    struct json_object *a = json_object_new_object();
+    json_object_object_add(a, "driver", json_object_new_string("virtio-blk-pci"));
+    json_object_object_add(a, "drive", json_object_new_string("capture"));
+    json_object_object_add(a, "id", json_object_new_string("capture-disk"));
+    int rc = qmp_exec(&r->q, "device_add", a, NULL, 10000, r->err, sizeof r->err);
+    json_object_put(a);
+    if (rc != 0)
+        return fail(r, "QMP device_add of the capture disk: %s", r->err);
+    say(r, "capture disk plugged (QMP device_add virtio-blk-pci) at the breakpoint");
+    return 0;
 }
 
 static int capture(struct qrun *r)
@@ -740,6 +1022,8 @@ static int capture(struct qrun *r)
     say(r, "truth snapshot (pmemsave) in %.1f s", qnow() - ts);
     save_registers(r);
     run_result_add_phase(r->res, "truth", qnow() - ts);
+    if (r->script && attach_capture_disk(r) != 0)
+        return -1;
     qproc_pump(&r->p, 0);
     r->p.con_pos = r->p.con_len;
     if (qgdb_cmd(&r->g, "D", reply, sizeof reply, 10000) != 0)
@@ -1085,6 +1369,42 @@ static void oracles(struct qrun *r, uint64_t vmsize, int kdump_rc)
 
 /* ---- entry ---------------------------------------------------------------- */
 
+/* DUMPBENCH_RECORD=script: the mode, the token list, machine_kexec from the
+ * guest's symbols file; nothing to do in the other modes. */
+static int script_setup(struct qrun *r)
+{
+    char e[512];
+    int mode = qemu_record_mode_env(e, sizeof e);
+    if (mode < 0)
+        return fail(r, "%s", e);
+    if (mode != REPLAY_EXEC_SCRIPT)
+        return 0;
+    if (r->hooks)
+        return fail(r, "DUMPBENCH_RECORD=script is not supported by the %s backend: it needs QEMU "
+                    "started stopped (-S) and the gdbstub armed before the first guest instruction "
+                    "(run the scenario with backend qemu)", r->hooks->name ? r->hooks->name : "launcher");
+    unsigned ncpu = r->s->machine.max_cpus > r->s->machine.cpus ? r->s->machine.max_cpus
+                                                                : r->s->machine.cpus;
+    if (ncpu > 1)
+        return fail(r, "DUMPBENCH_RECORD=script on x86_64 runs 1-CPU scenarios only (this one has "
+                    "%u CPUs): a guest with 2 vCPUs under -icount stops in SMP bring-up after "
+                    "\"x86: Booting SMP configuration\" (measured, QEMU 7.2); use a 1-CPU variant "
+                    "(cpus=1, no crash cpu=) as ci/replay-real does", ncpu);
+    r->script = true;
+    if (qemu_x86_script_tokens(r->s, r->script_tokens, sizeof r->script_tokens, e, sizeof e) != 0)
+        return fail(r, "%s", e);
+    char sym[600];
+    snprintf(sym, sizeof sym, "%s/symbols", r->guest);
+    if (access(sym, R_OK) != 0)
+        return fail(r, "DUMPBENCH_RECORD=script: the guest %s has no symbols file (built before "
+                    "script mode): rebuild it with ci/guest-x86_64", r->guest);
+    if (qemu_x86_symbol(sym, "machine_kexec", &r->machine_kexec, e, sizeof e) != 0)
+        return fail(r, "%s", e);
+    say(r, "record mode script: dbscript=%s, machine_kexec 0x%" PRIx64 " (%s)", r->script_tokens,
+        r->machine_kexec, sym);
+    return 0;
+}
+
 static void cleanup(struct qrun *r, bool keep_big)
 {
     if (r->gdb_open)
@@ -1178,12 +1498,19 @@ int qemu_x86_run_with(const char *emulator, const struct qemu_x86_hooks *hooks,
     }
     say(r, "scenario %s: guest %s, qemu %s", s->name, r->guest, r->qemu);
 
-    int rc = start_qemu(r);
+    int rc = script_setup(r);
     if (rc == 0)
-        rc = boot(r);
+        rc = start_qemu(r);
+    if (rc == 0 && r->script)
+        rc = arm_breakpoint(r);
+    if (rc == 0)
+        rc = r->script ? boot_script(r) : boot(r);
     bool captured = false;
     for (size_t i = 0; rc == 0 && i < s->nsteps; i++) {
         const struct scn_item *it = &s->steps[i];
+        if (r->script && !captured && (it->kind == SCN_STEP_BOOT || it->kind == SCN_STEP_PLANT ||
+                                       it->kind == SCN_STEP_CRASH))
+            continue;       /* done by the guest's init (boot_script) */
         switch (it->kind) {
         case SCN_STEP_BOOT:
             break;
@@ -1235,7 +1562,13 @@ int qemu_x86_run_with(const char *emulator, const struct qemu_x86_hooks *hooks,
         snprintf(res->reason, sizeof res->reason, "no crash step");
     } else if (rc == 0) {
         qproc_stop(&r->p, 2000);
-        rc = read_disk(r, &vmsize, &kdump_rc);
+        if (r->hooks && r->hooks->fetch_disk) {  /* remote libvirt: the disk is a volume there */
+            char disk[600];
+            path_in(r, disk, sizeof disk, "capture-disk.raw");
+            rc = r->hooks->fetch_disk(r->hooks->ctx, r->dir, disk, r->err, sizeof r->err);
+        }
+        if (rc == 0)
+            rc = read_disk(r, &vmsize, &kdump_rc);
         if (rc == 0 && r->corrupt_paddr >= 0)
             rc = corrupt_byte(r, (uint64_t)r->corrupt_paddr);
         if (rc == 0) {

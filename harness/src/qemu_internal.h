@@ -150,6 +150,9 @@ struct s390_truth {
 /* Every header field and record checked against the file; err names the
  * field and offset.  0 or -1. */
 int s390_truth_open(struct s390_truth *t, const char *path, char *err, size_t errlen);
+/* Only the header's QEMU_CLOCK_VIRTUAL ns (offset 56) of a version-1
+ * snapshot: the virtual clock at the dump IPL.  0, or -1 with err. */
+int s390_truth_clock(const char *path, uint64_t *clock_ns, char *err, size_t errlen);
 void s390_truth_close(struct s390_truth *t);
 void s390_truth_decode_cpu(const uint8_t rec[976], struct s390_truth_cpu *c);
 unsigned s390_truth_online(const struct s390_truth *t);
@@ -292,12 +295,32 @@ struct qemu_x86_hooks {
      * QEMU device id, for query-memory-devices) */
     int (*attach_dimm)(void *ctx, const char *run_dir, uint64_t size, char *id, size_t idlen,
                        char *err, size_t errlen);
+    /* The truth snapshot at the breakpoint: guest RAM [addr, addr+size) into
+     * path instead of QMP pmemsave (NULL = pmemsave); remote libvirt: QEMU's
+     * files are on another host. */
+    int (*save_ram)(void *ctx, const char *run_dir, uint64_t addr, uint64_t size,
+                    const char *path, char *err, size_t errlen);
+    /* After QEMU is gone, before the capture disk at path is read (NULL =
+     * nothing): remote libvirt downloads it from its storage volume. */
+    int (*fetch_disk)(void *ctx, const char *run_dir, const char *path, char *err, size_t errlen);
     const char *name;             /* "libvirt", for the log */
     void *ctx;
 };
 int qemu_x86_run_with(const char *emulator, const struct qemu_x86_hooks *hooks,
                       const struct scenario *s, const char *run_dir,
                       FILE *log, struct run_result *res, char *errbuf, size_t errlen);
+
+/* x86_64 DUMPBENCH_RECORD=script (qemu_backend.c; token syntax: the header
+ * of sim/guest/x86_64/init).  The dbscript= token list for the scenario's
+ * steps before the capture ("load", "plant:SEED:N", "crash:panic[:CPU]",
+ * "crash:oops"); 0, or -1 with err naming the step's line (host-driven step,
+ * no crash, bad value). */
+int qemu_x86_script_tokens(const struct scenario *s, char *out, size_t len,
+                           char *err, size_t errlen);
+/* Address of the text symbol `sym` in a kallsyms-format file ("ADDR T NAME"
+ * lines: the guest's `symbols`, ci/guest-x86_64); 0, or -1 with err. */
+int qemu_x86_symbol(const char *path, const char *sym, uint64_t *addr,
+                    char *err, size_t errlen);
 
 /*
  * qemu_s390x_run / qemu_ppc64_run with `launcher` started in place of the
@@ -343,6 +366,16 @@ int ppc64_makedumpfile_dmesg(const char *tool, const char *vmcore, const char *o
                              const char *want, int timeout_s, unsigned *nlines,
                              char *why, size_t wl);
 
+/* ppc64 DUMPBENCH_RECORD=script (qemu_ppc64.c; token syntax: the header of
+ * sim/guest/ppc64/init.sh).  The dbscript= token list ("reg", "unreg",
+ * "sleep.MS", "crash", "crash.CPU") of the steps before the capture into out;
+ * stok (NULL, or s->nsteps ints) gets each step's token number, 0 = none.
+ * Returns the number of tokens, or -1 with err naming the step's line (a
+ * host-driven step, a fault after register, a step after the crash). */
+struct scenario;
+int qemu_ppc64_script_tokens(const struct scenario *s, char *out, size_t len, int *stok,
+                             char *err, size_t errlen);
+
 /* ---- qemu_record.c: DUMPBENCH_RECORD (icount, rr record/replay) argv ---- */
 
 #define QREC_MAX_ARGS 128
@@ -379,5 +412,11 @@ int qemu_record_mode_env(char *err, size_t errlen);
 struct scenario;
 int qemu_record_script_steps(const struct scenario *s, const int *allowed, size_t n,
                              char *err, size_t errlen);
+
+/* s390x (qemu_s390x.c): the dbscript= token list of sim/guest/s390x/init for
+ * the steps before the capture; -1 with "line N: ..." in err for a step the
+ * guest cannot do by itself. */
+int qemu_s390x_script_plan(const struct scenario *s, char *out, size_t len, char *err,
+                           size_t errlen);
 
 #endif /* HARNESS_QEMU_INTERNAL_H */

@@ -38,6 +38,7 @@
 #include <harness/qemu.h>
 
 #include <harness/capture_record.h>
+#include <harness/replay.h>
 
 #include "qemu_internal.h"
 
@@ -84,6 +85,14 @@ struct prun {
     size_t ndimm;
     struct { uint64_t addr, size; bool reload; } dimm[MAX_DIMMS];
     unsigned cpus_online;
+    /* DUMPBENCH_RECORD=script: the steps up to the crash run in the guest
+     * init (dbscript= on the first boot's command line, sim/guest/ppc64/
+     * init.sh); stok[i] = token number (1-based) of step i, 0 = none */
+    bool script;
+    int *stok;
+    char append[256];                   /* the command line without the script */
+    char script_toks[256];              /* dbscript= value */
+    size_t ready_pos;                   /* console offset of the first boot's @@READY */
     char err[512];
 };
 
@@ -221,10 +230,20 @@ static long long guest_value(struct prun *r, const char *expr, int timeout_ms)
     return strtoll(v + 6, NULL, 10);
 }
 
+/* RTAS busy replies: the kernel calls again (rtas_busy_delay) */
+static bool rtas_busy(int rc)
+{
+    return rc == -2 || (rc >= 9900 && rc <= 9905);
+}
+
 /* QEMU's "dumpbench: rtas ibm,configure-kernel-dump cmd=C rc=R" lines (in
  * console.log: QEMU's stderr) since the last call; each becomes a run_rc.
- * Returns the number found; *last gets the last rc of command want_cmd. */
-static int harvest_rtas_once(struct prun *r, int line, int want_cmd, int64_t *last)
+ * Returns the number found; *last gets the last rc of command want_cmd.
+ * Script mode (stop): the guest runs its steps without waiting for the
+ * harness, so console.log may already hold later steps' calls: read only up
+ * to the first non-busy reply to want_cmd (each reg/unreg step ends with
+ * one; an UNREGISTER inside a re-registration comes before it). */
+static int harvest_rtas_once(struct prun *r, int line, int want_cmd, int64_t *last, bool stop)
 {
     char path[600];
     path_in(r, path, sizeof path, "console.log");
@@ -254,6 +273,8 @@ static int harvest_rtas_once(struct prun *r, int line, int want_cmd, int64_t *la
         if ((int)cmd == want_cmd && last)
             *last = rc;
         n++;
+        if (stop && (int)cmd == want_cmd && !rtas_busy(rc))
+            break;
     }
     r->rtas_pos = pos;
     fclose(f);
@@ -265,11 +286,13 @@ static int harvest_rtas_once(struct prun *r, int line, int want_cmd, int64_t *la
  * caller just saw: wait up to 3 s for a line of the awaited command. */
 static int harvest_rtas(struct prun *r, int line, int want_cmd, int64_t *last)
 {
-    int n = harvest_rtas_once(r, line, want_cmd, last);
-    for (double end = qnow() + 3; r->launcher && want_cmd > 0 && last && *last == INT64_MIN &&
+    bool stop = r->script && want_cmd > 0;
+    int n = harvest_rtas_once(r, line, want_cmd, last, stop);
+    for (double end = qnow() + 3; (r->launcher || r->script) && want_cmd > 0 && last &&
+                                  (*last == INT64_MIN || (stop && rtas_busy((int)*last))) &&
                                   qnow() < end;) {
         usleep(20000);
-        n += harvest_rtas_once(r, line, want_cmd, last);
+        n += harvest_rtas_once(r, line, want_cmd, last, stop);
     }
     return n;
 }
@@ -309,13 +332,277 @@ static bool kernel_register_msg(const char *from, int64_t *rc, char *msg, size_t
     return true;
 }
 
+/* ---- script mode (DUMPBENCH_RECORD=script) --------------------------------- */
+
+static int oops_arm(struct prun *r);
+
+/* Steps the guest init runs by itself (sim/guest/ppc64/init.sh "script
+ * mode"); everything else before the capture needs the host at a wall-clock
+ * moment. */
+static const int script_kinds[] = {
+    SCN_STEP_BOOT, SCN_STEP_REGISTER, SCN_STEP_UNREGISTER, SCN_STEP_FAULT, SCN_STEP_CRASH, SCN_STEP_RUN,
+};
+
+struct tokbuf {
+    char *out;
+    size_t len;
+    int *stok;
+    int n;
+    char *err;
+    size_t errlen;
+};
+
+static int tok_add(struct tokbuf *t, const struct scn_item *it, size_t i, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static int tok_add(struct tokbuf *t, const struct scn_item *it, size_t i, const char *fmt, ...)
+{
+    char w[48];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(w, sizeof w, fmt, ap);
+    va_end(ap);
+    size_t l = strlen(t->out);
+    /* 200: well inside the kernel's 2048-byte command line with the rest */
+    size_t cap = t->len < 201 ? t->len : 201;
+    if (l + strlen(w) + 2 > cap) {
+        snprintf(t->err, t->errlen, "line %d: DUMPBENCH_RECORD=script: the step list is too long for the "
+                 "kernel command line (dbscript= over %zu characters)", it->line, cap - 1);
+        return -1;
+    }
+    snprintf(t->out + l, t->len - l, "%s%s", l ? "," : "", w);
+    if (t->stok)
+        t->stok[i] = ++t->n;
+    else
+        ++t->n;
+    return 0;
+}
+
+int qemu_ppc64_script_tokens(const struct scenario *s, char *out, size_t len, int *stok, char *err,
+                             size_t errlen)
+{
+    struct tokbuf t = { .out = out, .len = len, .stok = stok, .err = err, .errlen = errlen };
+    if (len == 0)
+        return -1;
+    out[0] = '\0';
+    if (stok)
+        memset(stok, 0, s->nsteps * sizeof *stok);
+    if (qemu_record_script_steps(s, script_kinds, sizeof script_kinds / sizeof script_kinds[0], err,
+                                 errlen) != 0)
+        return -1;
+    bool reg = false, crashed = false;
+    for (size_t i = 0; i < s->nsteps; i++) {
+        const struct scn_item *it = &s->steps[i];
+        if (it->kind == SCN_STEP_CAPTURE)
+            break;
+        if (crashed && it->kind != SCN_STEP_RUN) {
+            snprintf(err, errlen, "line %d: step %s after the crash; DUMPBENCH_RECORD=script runs the steps "
+                     "up to the crash in the guest", it->line, scn_step_name(it->kind));
+            return -1;
+        }
+        int rc = 0;
+        switch (it->kind) {
+        case SCN_STEP_REGISTER:
+            reg = true;
+            rc = tok_add(&t, it, i, "reg");
+            break;
+        case SCN_STEP_UNREGISTER:
+            rc = tok_add(&t, it, i, "unreg");
+            break;
+        case SCN_STEP_FAULT:
+            /* before the first register: a QEMU command-line property;
+             * later it would be a qom-set at a wall-clock moment */
+            if (reg || !it->word || strcmp(it->word, "rtas") != 0) {
+                snprintf(err, errlen, "line %d: step fault %s%s is host-driven (qom-set while the guest "
+                         "runs); DUMPBENCH_RECORD=script takes only fault rtas before the first register "
+                         "(set on the QEMU command line)", it->line, it->word ? it->word : "?",
+                         reg ? " after register" : "");
+                return -1;
+            }
+            break;
+        case SCN_STEP_CRASH: {
+            const char *kind = scn_get_str(it, "kind", "panic");
+            int64_t cpu = scn_get_num(it, "cpu", -1);
+            crashed = true;
+            if (strcmp(kind, "panic") != 0 && strcmp(kind, "oops") != 0) {
+                snprintf(err, errlen, "line %d: crash kind=%s: the ppc64 backend crashes with kind=panic or "
+                         "kind=oops", it->line, kind);
+                return -1;
+            }
+            if (cpu >= (int64_t)s->machine.cpus) {
+                snprintf(err, errlen, "line %d: crash cpu=%" PRId64 ", but the machine boots %u CPUs "
+                         "(DUMPBENCH_RECORD=script runs no hotplug)", it->line, cpu, s->machine.cpus);
+                return -1;
+            }
+            rc = cpu >= 0 ? tok_add(&t, it, i, "crash.%" PRId64, cpu) : tok_add(&t, it, i, "crash");
+            break;
+        }
+        case SCN_STEP_RUN: {
+            int64_t ms = scn_get_num(it, "ms", 0);
+            if (ms < 0 || ms > 3600000) {
+                snprintf(err, errlen, "line %d: run ms=%" PRId64 ": 0..3600000", it->line, ms);
+                return -1;
+            }
+            if (!crashed)
+                rc = tok_add(&t, it, i, "sleep.%" PRId64, ms);
+            break;
+        }
+        default:
+            break;
+        }
+        if (rc != 0)
+            return -1;
+    }
+    return t.n;
+}
+
+/* The dbscript= token list of the steps up to the crash (r->stok maps each
+ * step to its token); -1 with r->err naming the line of a step the guest
+ * cannot do by itself. */
+static int script_plan(struct prun *r)
+{
+    const struct scenario *s = r->s;
+    if (r->launcher)
+        return fail(r, "DUMPBENCH_RECORD=script is not supported through the libvirt launcher (the "
+                    "backend starts QEMU stopped and sets the later boots' command line over QMP)");
+    r->stok = calloc(s->nsteps ? s->nsteps : 1, sizeof *r->stok);
+    if (!r->stok)
+        return fail(r, "out of memory");
+    char e[512];
+    int n = qemu_ppc64_script_tokens(s, r->script_toks, sizeof r->script_toks, r->stok, e, sizeof e);
+    if (n < 0)
+        return fail(r, "%s", e);
+    say(r, "script mode: the guest init runs dbscript=%s (%d steps) with no console input; virtio_blk "
+        "not bound in the first boot", r->script_toks[0] ? r->script_toks : "(none)", n);
+    return 0;
+}
+
+/* QEMU was started with -S: kind=oops arms its breakpoint before the guest
+ * runs, then `cont`.  The later boots' command line (r->append: no
+ * dbscript=, virtio_blk bound for the capture) is set with qom-set /machine
+ * append once the first kernel prints its command line: QEMU 7.2 with x-vof
+ * copies machine->kernel_cmdline into /chosen at the guest's
+ * client-architecture-support call in prom_init (hw/ppc/spapr_hcall.c
+ * spapr_build_fdt -> spapr_dt_chosen), which is over by then, and next at
+ * the reset after ibm,os-term.  Nothing the running guest can read changes
+ * (the qom-set only replaces QEMU's copy of -append), so its wall-clock
+ * moment does not reach the guest; it only has to come before the crash,
+ * seconds later (the dump boot's command line is checked in await_dump). */
+static int script_start(struct prun *r)
+{
+    if (r->want_gdb && oops_arm(r) != 0)
+        return -1;
+    if (qmp_exec(&r->q, "cont", NULL, NULL, 10000, r->err, sizeof r->err) != 0)
+        return fail(r, "QMP cont: %s", r->err);
+    size_t pos0 = r->p.con_pos;
+    const char *ok[] = { "Kernel command line: " };
+    int m = qproc_expect(&r->p, ok, 1, NULL, 0, T_BOOT_MS);
+    r->p.con_pos = pos0;
+    if (m != 0)
+        return fail(r, "script mode: the first kernel printed no 'Kernel command line:' (%s); console tail:\n%s",
+                    m == -1 ? "QEMU exited" : "timeout", qproc_tail(&r->p, 1500));
+    struct json_object *a = json_object_new_object();
+    json_object_object_add(a, "path", json_object_new_string("/machine"));
+    json_object_object_add(a, "property", json_object_new_string("append"));
+    json_object_object_add(a, "value", json_object_new_string(r->append));
+    int rc = qmp_exec(&r->q, "qom-set", a, NULL, 10000, r->err, sizeof r->err);
+    json_object_put(a);
+    if (rc != 0)
+        return fail(r, "qom-set /machine append: %s", r->err);
+    say(r, "script mode: the first kernel runs; later boots get '%s' (qom-set /machine append)", r->append);
+    return 0;
+}
+
+/* Like qproc_expect, but a fail[] text counts only when it comes before the
+ * first ok[] line: in script mode the console runs ahead of the harness
+ * (the crash may already be printed when @@READY is read). */
+static int sexpect(struct prun *r, const char *const *ok, size_t nok, const char *const *bad, size_t nbad,
+                   int timeout_ms)
+{
+    struct qproc *p = &r->p;
+    double end = qnow() + timeout_ms / 1000.0;
+    for (;;) {
+        const char *from = p->con + p->con_pos, *okm = NULL, *okl = NULL, *badm = NULL;
+        int oki = -1, badi = -1;
+        for (size_t i = 0; i < nok; i++) {
+            const char *m = strstr(from, ok[i]);
+            const char *nl = m ? strchr(m, '\n') : NULL;
+            if (nl && (!okm || m < okm)) {
+                okm = m;
+                okl = nl;
+                oki = (int)i;
+            }
+        }
+        for (size_t i = 0; i < nbad; i++) {
+            const char *m = strstr(from, bad[i]);
+            if (m && (!badm || m < badm)) {
+                badm = m;
+                badi = (int)i;
+            }
+        }
+        if (badm && (!okm || badm < okm))
+            return -2 - badi;
+        if (okm) {
+            p->con_pos = (size_t)(okl + 1 - p->con);
+            return oki;
+        }
+        if (qproc_poll_exit(p)) {
+            qproc_pump(p, 0);
+            if (p->con_pos < p->con_len)
+                continue;   /* one more look at the last output */
+            return -1;
+        }
+        double left = end - qnow();
+        if (left <= 0)
+            return -100;
+        qproc_pump(p, left > 0.2 ? 200 : (int)(left * 1000) + 1);
+    }
+}
+
+/* Token k of the script: wait for "@@STEP-k " (its console offset into
+ * *from) and, unless begin_only, "@@SDONE-k:RC"; out gets the text between
+ * them.  Returns RC (the shell's exit status), or -1 with r->err. */
+static int script_step(struct prun *r, const struct scn_item *it, int k, bool begin_only, int timeout_ms,
+                       char *out, size_t outlen, size_t *from)
+{
+    char b[32], d[32];
+    snprintf(b, sizeof b, "@@STEP-%d ", k);
+    snprintf(d, sizeof d, "@@SDONE-%d:", k);
+    const char *okb[] = { b }, *okd[] = { d };
+    const char *bad[] = { "Kernel panic - not syncing", "@@DUMP-BOOT", "@@SCRIPT-ERROR" };
+    int m = sexpect(r, okb, 1, bad, begin_only ? 0 : 3, timeout_ms);
+    if (m != 0)
+        return fail(r, "line %d: script step %d (%s): %s; console tail:\n%s", it->line, k,
+                    scn_step_name(it->kind), m == -100 ? "not started in time" : m == -1 ? "QEMU exited" :
+                    "the guest failed before it", qproc_tail(&r->p, 1500));
+    size_t f = r->p.con_pos;
+    if (from)
+        *from = f;
+    if (begin_only)
+        return 0;
+    m = sexpect(r, okd, 1, bad, 3, timeout_ms);
+    if (m != 0)
+        return fail(r, "line %d: script step %d (%s): %s; console tail:\n%s", it->line, k,
+                    scn_step_name(it->kind), m == -100 ? "not done in time" : m == -1 ? "QEMU exited" :
+                    m == -2 ? "kernel panic" : m == -3 ? "unexpected dump boot" : "init script error",
+                    qproc_tail(&r->p, 1500));
+    const char *dm = strstr(r->p.con + f, d);
+    if (out && outlen) {
+        size_t l = (size_t)(dm - (r->p.con + f));
+        if (l >= outlen)
+            l = outlen - 1;
+        memcpy(out, r->p.con + f, l);
+        out[l] = '\0';
+    }
+    return atoi(dm + strlen(d));
+}
+
 /* ---- QEMU start and boot -------------------------------------------------- */
 
 static int start_qemu(struct prun *r)
 {
     const struct scenario *s = r->s;
     char mem[96], smp[64], disk[600], drive[700], con[128], qmp[128], gdb[128];
-    char obj[1200], append[256], truth[600];
+    char obj[1200], append[600], truth[600];
     uint64_t dimms = 0;
     for (size_t i = 0; i < s->nsteps; i++)
         if (s->steps[i].kind == SCN_STEP_HOTPLUG_MEM)
@@ -347,8 +634,19 @@ static int start_qemu(struct prun *r)
     if (r->boot_fault_count)
         snprintf(obj + n, sizeof obj - (size_t)n, ",fault-cmd=%d,fault-rc=%d,fault-count=%d",
                  r->boot_fault_cmd, r->boot_fault_rc, r->boot_fault_count);
-    snprintf(append, sizeof append, "console=hvc0 fadump=on crashkernel=%s dbmode=harness panic=1 loglevel=7",
-             BOOTMEM);
+    snprintf(r->append, sizeof r->append,
+             "console=hvc0 fadump=on crashkernel=%s dbmode=harness panic=1 loglevel=7", BOOTMEM);
+    /* script mode: the first boot runs the steps (dbscript=) and does not
+     * bind virtio_blk, whose probe reads complete at host-timed moments
+     * (QEMU's thread pool) and would shift everything after them.  The
+     * later boots (the dump boot captures to that disk) get r->append:
+     * qom-set /machine append once the first kernel has read its own
+     * (script_start) */
+    if (r->script)
+        snprintf(append, sizeof append, "%s dbscript=%s initcall_blacklist=virtio_blk_init", r->append,
+                 r->script_toks);
+    else
+        snprintf(append, sizeof append, "%s", r->append);
     snprintf(drive, sizeof drive, "file=%s,format=raw,if=none,id=capture,cache=unsafe", disk);
     snprintf(con, sizeof con, "pipe,id=con,path=%s/con", r->sock);
     snprintf(qmp, sizeof qmp, "unix:%s/qmp,server=on,wait=off", r->sock);
@@ -369,6 +667,8 @@ static int start_qemu(struct prun *r)
         argv[a++] = "-gdb";
         argv[a++] = gdb;
     }
+    if (r->script)
+        argv[a++] = "-S";
     argv[a] = NULL;
     struct qemu_record rec;   /* DUMPBENCH_RECORD: -icount, record/replay (qemu_record.c) */
     char rerr[600];
@@ -391,7 +691,7 @@ static int start_qemu(struct prun *r)
     if (qmp_connect(&r->q, qpath, 30000, r->err, sizeof r->err) != 0)
         return fail(r, "QMP: %s; console tail:\n%s", r->err, qproc_tail(&r->p, 800));
     r->qmp_open = true;
-    return 0;
+    return r->script ? script_start(r) : 0;
 }
 
 static int boot(struct prun *r)
@@ -403,16 +703,18 @@ static int boot(struct prun *r)
                           "rtas fadump: Already registered", "@@READY" };
     const char *bad[] = { "Kernel panic - not syncing", "@@DUMP-BOOT" };
     size_t pos0 = r->p.con_pos;
-    if (qproc_expect(&r->p, reg, 4, bad, 2, T_BOOT_MS) >= 0)
+    if (sexpect(r, reg, 4, bad, 2, T_BOOT_MS) >= 0)
         run_result_add_phase(r->res, "register", qnow() - t);
     r->p.con_pos = pos0;
     const char *ok[] = { "@@READY" };
-    int m = qproc_expect(&r->p, ok, 1, bad, 2, T_BOOT_MS);
+    int m = sexpect(r, ok, 1, bad, 2, T_BOOT_MS);
     if (m != 0)
         return fail(r, "boot: %s; console tail:\n%s",
                     m == -100 ? "no @@READY in time" : m == -1 ? "QEMU exited" :
                     m == -2 ? "kernel panic" : "unexpected dump boot", qproc_tail(&r->p, 1500));
     run_result_add_phase(r->res, "boot", qnow() - t);
+    const char *rd = strstr(r->p.con, "@@READY");
+    r->ready_pos = rd ? (size_t)(rd - r->p.con) : r->p.con_len;
     const char *rs = strstr(r->p.con, "fadump: Reserved ");
     unsigned long long mb = 0, at = 0;
     if (rs && sscanf(rs, "fadump: Reserved %lluMB of memory at %llx", &mb, &at) == 2) {
@@ -423,10 +725,21 @@ static int boot(struct prun *r)
     r->cpus_online = c ? (unsigned)atoi(c + 13) : 0;
     say(r, "booted in %.1f s: %u CPUs, fadump reserved %lluMB at 0x%llx", qnow() - t,
         r->cpus_online, mb, at);
-    /* the exact size of the reservation ("Reserved NMB" is rounded down) */
-    if (guest_cmd(r, "echo 1 > /proc/sys/kernel/panic_on_oops", 10000, NULL, 0) != 0)
-        return r->err[0] ? -1 : fail(r, "cannot set panic_on_oops");
-    long long rbv = guest_value(r, "cat /sys/kernel/fadump/mem_reserved", 10000);
+    /* the exact size of the reservation ("Reserved NMB" is rounded down);
+     * script mode: the guest init sets panic_on_oops and prints it */
+    long long rbv = -1;
+    if (r->script) {
+        const char *okm[] = { "@@MEMRESV=" };
+        if (sexpect(r, okm, 1, bad, 2, 60000) != 0)
+            return fail(r, "boot: the script-mode init printed no @@MEMRESV; console tail:\n%s",
+                        qproc_tail(&r->p, 1500));
+        const char *v = strstr(r->p.con + r->ready_pos, "@@MEMRESV=");
+        rbv = v && v[10] >= '0' && v[10] <= '9' ? strtoll(v + 10, NULL, 10) : -1;
+    } else {
+        if (guest_cmd(r, "echo 1 > /proc/sys/kernel/panic_on_oops", 10000, NULL, 0) != 0)
+            return r->err[0] ? -1 : fail(r, "cannot set panic_on_oops");
+        rbv = guest_value(r, "cat /sys/kernel/fadump/mem_reserved", 10000);
+    }
     unsigned long long rb = rbv > 0 ? (unsigned long long)rbv : 0;
     if (rb >= r->resv_size && rb < r->resv_size + (64ull << 20)) {
         r->resv_size = rb;
@@ -451,11 +764,33 @@ static int step_register(struct prun *r, const struct scn_item *it)
     double t = qnow();
     int64_t krc = 0, qrc = INT64_MIN;
     char msg[160];
+    int k = r->script ? r->stok[it - r->s->steps] : 0;
     if (r->nregister++ == 0) {
-        /* the boot-time registration (setup_fadump, subsys_initcall) */
+        /* the boot-time registration (setup_fadump, subsys_initcall); in
+         * script mode only the text before @@READY (later steps' messages
+         * may already be on the console) */
+        if (k && script_step(r, it, k, false, 60000, NULL, 0, NULL) < 0)
+            return -1;
         harvest_rtas(r, it->line, 1, &qrc);
-        if (!kernel_register_msg(r->p.con, &krc, msg, sizeof msg))
+        char save = 0;
+        if (r->script) {
+            save = r->p.con[r->ready_pos];
+            r->p.con[r->ready_pos] = '\0';
+        }
+        bool found = kernel_register_msg(r->p.con, &krc, msg, sizeof msg);
+        if (r->script)
+            r->p.con[r->ready_pos] = save;
+        if (!found)
             return fail(r, "line %d: boot 1 printed no fadump registration result", it->line);
+    } else if (k) {
+        char out[4096];
+        int rc = script_step(r, it, k, false, 60000, out, sizeof out, NULL);
+        if (rc < 0)
+            return -1;
+        harvest_rtas(r, it->line, 1, &qrc);
+        if (!kernel_register_msg(out, &krc, msg, sizeof msg))
+            return fail(r, "line %d: no fadump registration message after 'registered=1' (exit %d): %.200s",
+                        it->line, rc, out);
     } else {
         size_t from = r->p.con_len;
         char out[512];
@@ -487,12 +822,21 @@ static int step_register(struct prun *r, const struct scn_item *it)
 
 static int step_unregister(struct prun *r, const struct scn_item *it)
 {
-    int rc = guest_cmd(r, "echo 0 > /sys/kernel/fadump/registered", 30000, NULL, 0);
+    int k = r->script ? r->stok[it - r->s->steps] : 0;
+    char out[4096];
+    int rc = k ? script_step(r, it, k, false, 30000, out, sizeof out, NULL)
+               : guest_cmd(r, "echo 0 > /sys/kernel/fadump/registered", 30000, NULL, 0);
     if (rc < 0)
         return -1;
     int64_t qrc = INT64_MIN;
     harvest_rtas(r, it->line, 2, &qrc);
-    long long now = guest_value(r, "cat /sys/kernel/fadump/registered", 10000);
+    long long now = -1;
+    if (k) {
+        const char *v = strstr(out, "@@REGISTERED=");
+        now = v && v[13] >= '0' && v[13] <= '9' ? strtoll(v + 13, NULL, 10) : -1;
+    } else {
+        now = guest_value(r, "cat /sys/kernel/fadump/registered", 10000);
+    }
     if (qrc == INT64_MIN)   /* QEMU without the rtas log line: the kernel's view */
         run_result_add_rc(r->res, "unregister", rc == 0 && now == 0 ? 0 : -1, it->line);
     say(r, "unregister: exit %d, /sys/kernel/fadump/registered now %lld", rc, now);
@@ -551,7 +895,7 @@ static uint64_t sysmap_addr(const char *path, const char *sym)
  * NIP 0: the kernel takes an instruction storage interrupt in kernel mode
  * ("Kernel attempted to execute user page (0)"), die() -> oops_end() ->
  * crash_fadump() (panic_on_oops=1), i.e. the real oops path. */
-static int oops_via_gdb(struct prun *r)
+static int oops_arm(struct prun *r)
 {
     uint64_t a = sysmap_addr(r->sysmap, "sysrq_handle_crash");
     if (!a)
@@ -572,8 +916,14 @@ static int oops_via_gdb(struct prun *r)
         return fail(r, "gdbstub: %s -> '%s'", pkt, reply);
     if (qgdb_cmd(&r->g, "c", NULL, 0, 10000) != 0)
         return fail(r, "gdbstub: continue failed");
-    if (qproc_send(&r->p, "echo c > /proc/sysrq-trigger\n") != 0)
-        return fail(r, "cannot write to the guest console");
+    return 0;
+}
+
+/* The breakpoint armed by oops_arm is hit (sysrq c): continue at NIP 0. */
+static int oops_fire(struct prun *r)
+{
+    uint64_t a = sysmap_addr(r->sysmap, "sysrq_handle_crash");
+    char reply[512], pkt[64];
     if (qgdb_wait_stop(&r->g, reply, sizeof reply, 60000) != 0)
         return fail(r, "gdbstub: sysrq_handle_crash (0x%" PRIx64 ") not reached in 60 s", a);
     say(r, "stopped at sysrq_handle_crash: %s", reply);
@@ -594,16 +944,35 @@ static int oops_via_gdb(struct prun *r)
 static int step_crash(struct prun *r, const struct scn_item *it)
 {
     const char *kind = scn_get_str(it, "kind", "panic");
+    bool oops = strcmp(kind, "oops") == 0;
     r->crashed = true;
+    r->dmesg_text = oops ? "BUG: Unable to handle kernel instruction fetch"
+                         : "Kernel panic - not syncing: sysrq triggered crash";
+    if (r->script) {
+        /* the guest init crashes by itself (token crash / crash.N): only
+         * watch.  kind=oops: the breakpoint was armed before the guest ran;
+         * its stop is at a guest-determined instruction, but until QEMU's
+         * main loop turns it into vm_stop the other vCPUs go on for a
+         * host-timed while (QEMU 7.2 cpu_handle_guest_debug stops only the
+         * current one): replays with 1 vCPU only (measured) */
+        int k = r->stok[it - r->s->steps];
+        if (script_step(r, it, k, true, T_BOOT_MS, NULL, 0, NULL) < 0)
+            return -1;
+        r->t_crash = qnow();
+        say(r, "crash%s: the guest init ran script step %d", oops ? " (oops via the armed breakpoint)" : "", k);
+        return oops ? oops_fire(r) : 0;
+    }
     qproc_pump(&r->p, 0);
     r->p.con_pos = r->p.con_len;
     r->t_crash = qnow();
-    if (strcmp(kind, "oops") == 0) {
-        r->dmesg_text = "BUG: Unable to handle kernel instruction fetch";
+    if (oops) {
         say(r, "crash (oops): jump to 0 in kernel mode at sysrq_handle_crash");
-        return oops_via_gdb(r);
+        if (oops_arm(r) != 0)
+            return -1;
+        if (qproc_send(&r->p, "echo c > /proc/sysrq-trigger\n") != 0)
+            return fail(r, "cannot write to the guest console");
+        return oops_fire(r);
     }
-    r->dmesg_text = "Kernel panic - not syncing: sysrq triggered crash";
     char cmd[160];
     int64_t cpu = scn_get_num(it, "cpu", -1);
     if (cpu >= 0)
@@ -808,6 +1177,16 @@ static int await_dump(struct prun *r, bool *dumped)
         return fail(r, "dump boot: %s; console tail:\n%s",
                     m == -100 ? "init not reached" : m == -1 ? "QEMU exited" : "dump kernel panicked",
                     qproc_tail(&r->p, 2000));
+    if (r->script) {
+        /* the qom-set of script_start must have come before the crash */
+        const char *kc = NULL;
+        for (const char *m2 = r->p.con; (m2 = strstr(m2, "Kernel command line: ")) != NULL; m2++)
+            kc = m2;
+        const char *nl = kc ? strchr(kc, '\n') : NULL;
+        if (!kc || !nl || memmem(kc, (size_t)(nl - kc), "dbscript=", 9))
+            return fail(r, "script mode: the dump boot did not get the command line without dbscript= (the "
+                        "qom-set /machine append came after the crash?)");
+    }
     say(r, "crash to dump boot (init) in %.1f s", qnow() - r->t_crash);
     run_result_add_phase(r->res, "crash-to-second-boot", qnow() - r->t_crash);
     double tc = qnow();
@@ -1165,9 +1544,21 @@ int qemu_ppc64_run_with(const char *launcher, const struct scenario *s, const ch
         if (s->steps[i].kind == SCN_STEP_CRASH &&
             strcmp(scn_get_str(&s->steps[i], "kind", "panic"), "oops") == 0)
             r->want_gdb = true;
+    char merr[300];
+    int mode = qemu_record_mode_env(merr, sizeof merr);
+    r->script = mode == (int)REPLAY_EXEC_SCRIPT;
+    if (r->script && script_plan(r) != 0) {
+        res->outcome = RUN_ERROR;
+        snprintf(res->reason, sizeof res->reason, "%.255s", r->err);
+        snprintf(errbuf, errlen, "%s", r->err);
+        free(r->stok);
+        free(r);
+        return QEMU_BACKEND_ERROR;
+    }
     snprintf(r->sock, sizeof r->sock, "/tmp/dbp.XXXXXX");
     if (!mkdtemp(r->sock)) {
         snprintf(errbuf, errlen, "mkdtemp: %s", strerror(errno));
+        free(r->stok);
         free(r);
         return QEMU_BACKEND_ERROR;
     }
@@ -1215,6 +1606,14 @@ int qemu_ppc64_run_with(const char *launcher, const struct scenario *s, const ch
             awaited = true;
             break;
         case SCN_STEP_RUN:
+            if (r->script && r->stok[i]) {
+                /* the guest sleeps MS of its own (virtual) time */
+                int64_t ms = scn_get_num(it, "ms", 0);
+                int src = script_step(r, it, r->stok[i], false, 60000 + (int)(ms > 3600000 ? 3600000 : ms),
+                                      NULL, 0, NULL);
+                rc = src < 0 ? -1 : 0;
+                break;
+            }
             for (double end = qnow() + scn_get_num(it, "ms", 0) / 1000.0; qnow() < end;)
                 qproc_pump(&r->p, 50);
             break;
@@ -1270,6 +1669,7 @@ int qemu_ppc64_run_with(const char *launcher, const struct scenario *s, const ch
     }
     say(r, "total %.1f s", qnow() - r->t0);
     cleanup(r, res->outcome != RUN_COMPLETE && res->outcome != RUN_NO_DUMP);
+    free(r->stok);
     free(r);
     return rc != 0 ? QEMU_BACKEND_ERROR : 0;
 }

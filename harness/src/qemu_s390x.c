@@ -32,6 +32,11 @@
  *     FCP LUNs the other LUN must be untouched (all zero).  FCP runs keep
  *     "dumpbench-fcp fcp0 info" in RUN/fcp-info.txt.
  *
+ * DUMPBENCH_RECORD=script (deterministic replays, README "replays"): the
+ * steps before the capture go to the guest init on the kernel command line
+ * (dbscript=, qemu_s390x_script_plan) and the harness types nothing; the
+ * dump kernel gets DUMP_CMDLINE_ICOUNT in every -icount mode.
+ *
  * Prerequisites (environment, see harness/include/harness/qemu.h):
  * DUMPBENCH_QEMU_S390X, DUMPBENCH_ZFCPDUMP_KERNEL, DUMPBENCH_S390X_GUEST,
  * optional DUMPBENCH_QEMU_S390X_DATA and DUMPBENCH_ZGETDUMP.  A missing
@@ -44,6 +49,8 @@
 #include <harness/capture_record.h>
 
 #include "qemu_internal.h"
+
+#include <harness/replay.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -64,6 +71,31 @@
 #define FCP_WWPN        "0x5005076300c7a9b1"
 static const char *const fcp_lun_id[2] = { "0x4010400000000000", "0x4011400000000000" };
 #define DUMP_CMDLINE    "console=ttysclp0"
+/*
+ * Every DUMPBENCH_RECORD mode but none (all run -icount sleep=off) adds
+ * these to the dump kernel's command line (measured, QEMU 7.2, 2 vCPUs;
+ * README "replays"):
+ *   nr_cpus=1  the dump kernel brings up no second CPU.  With two, QEMU's
+ *              single-threaded round-robin TCG left CPU 1 unscheduled while
+ *              CPU 0 spun on it (__cpu_up waiting for CPU 1; later
+ *              arch_spin_lock_wait against CPU 1 holding the page-cache
+ *              lock in xas_create): the copy stalled (64 MiB of 257) or the
+ *              dump kernel never printed.  The save areas of all CPUs are
+ *              read at boot by SIGP store status regardless of nr_cpus
+ *              (lx61:arch/s390/kernel/smp.c smp_save_dump_cpus), so the
+ *              dump is the same.
+ *   nohz=off   a periodic tick (HZ=100) while idle, a precaution: with
+ *              sleep=off an idle machine jumps to the earliest
+ *              QEMU_CLOCK_VIRTUAL timer (softmmu/icount.c
+ *              icount_start_warp_timer), so each wait for a host disk write
+ *              moves the guest clock by at most one tick instead of to the
+ *              next NO_HZ timer (the block layer's 30 s timeout, or a CPU
+ *              timer at Linux's maximal vtimer slice: a warp of
+ *              2251799805661367615 ns, ~71 years, was seen with gdb).
+ * Neither changes the image: it is the crashed system's memory and save
+ * areas; the dump kernel only copies it.
+ */
+#define DUMP_CMDLINE_ICOUNT " nohz=off nr_cpus=1"
 /* Profile qemu-7.2 is what stock QEMU 7.2 offers (no HSA, no SDIAS, no
  * DIAG 308 2/4): the backend runs it as stock QEMU, without the object. */
 #define PROFILE_STOCK   "qemu-7.2"
@@ -89,6 +121,9 @@ struct srun {
     bool qmp_open;
     bool stock;             /* no -object: stock QEMU 7.2 */
     bool fmt_s390;          /* dbcapture --format s390 */
+    bool icount;            /* DUMPBENCH_RECORD other than none: -icount sleep=off */
+    bool script;            /* DUMPBENCH_RECORD=script: the guest runs the steps (dbscript=) */
+    char plan[256];         /* the dbscript= token list (qemu_s390x_script_plan) */
     int64_t corrupt_paddr;  /* `step fault vmcore paddr=` (negative control) or -1 */
     bool armed;             /* the guest accepted dump_type fcp */
     char armline[200];
@@ -350,6 +385,92 @@ static int hmp(struct srun *r, const char *cmdline, char *out, size_t outlen)
     return 0;
 }
 
+/* ---- DUMPBENCH_RECORD=script ----------------------------------------------- */
+
+/*
+ * The scenario's steps before the capture as the guest init's token list
+ * (kernel command line dbscript=TOKENS, run by sim/guest/s390x/init after
+ * @@READY without console input; comma-separated):
+ *   crash      sysrq c from the init shell's CPU
+ *   crash:N    sysrq c pinned to CPU N (taskset -c N), like `step crash cpu=N`
+ *   sleep:MS   the guest sleeps MS ms (`step run ms=N`; guest time, not the host's)
+ * `step boot` is implicit and `step fault vmcore` acts on the captured image
+ * after the run.  Every other step before the capture (hotplug-cpu: QMP
+ * device_add; fault sdias/fcp: HMP; operator-dump: HMP; hang: a console
+ * command) is refused with its line: the host would act at a wall-clock
+ * instant.  Nothing may follow the crash before the capture but `run` (a
+ * host wait) and `fault vmcore`.  0, or -1 with err.
+ */
+int qemu_s390x_script_plan(const struct scenario *s, char *out, size_t len, char *err,
+                           size_t errlen)
+{
+    static const int allowed[] = { SCN_STEP_BOOT, SCN_STEP_CRASH, SCN_STEP_RUN, SCN_STEP_FAULT };
+    if (qemu_record_script_steps(s, allowed, sizeof allowed / sizeof allowed[0], err, errlen) != 0)
+        return -1;
+    size_t n = 0;
+    bool crashed = false;
+    out[0] = '\0';
+    for (size_t i = 0; i < s->nsteps; i++) {
+        const struct scn_item *it = &s->steps[i];
+        char tok[48] = "";
+        if (it->kind == SCN_STEP_CAPTURE)
+            break;
+        switch (it->kind) {
+        case SCN_STEP_FAULT:
+            if (!it->word || strcmp(it->word, "vmcore") != 0) {
+                snprintf(err, errlen, "line %d: step fault %s is host-driven (an HMP command at a "
+                         "wall-clock instant); DUMPBENCH_RECORD=script runs only the steps the "
+                         "guest does by itself before the capture (boot, crash, run, fault vmcore)",
+                         it->line, it->word ? it->word : "?");
+                return -1;
+            }
+            break;
+        case SCN_STEP_CRASH: {
+            int64_t cpu = scn_get_num(it, "cpu", -1);
+            if (crashed) {
+                snprintf(err, errlen, "line %d: a second crash step; the guest is already dumping",
+                         it->line);
+                return -1;
+            }
+            if (cpu >= (int64_t)s->machine.cpus) {
+                snprintf(err, errlen, "line %d: crash cpu=%" PRId64 " but the machine has %u CPU(s) "
+                         "(script mode has no hotplug)", it->line, cpu, s->machine.cpus);
+                return -1;
+            }
+            if (cpu >= 0)
+                snprintf(tok, sizeof tok, "crash:%" PRId64, cpu);
+            else
+                snprintf(tok, sizeof tok, "crash");
+            crashed = true;
+            break;
+        }
+        case SCN_STEP_RUN: {
+            int64_t ms = scn_get_num(it, "ms", 0);
+            if (ms < 0 || ms > 3600000) {
+                snprintf(err, errlen, "line %d: run ms=%" PRId64 " out of range (0..3600000)",
+                         it->line, ms);
+                return -1;
+            }
+            if (!crashed && ms > 0)
+                snprintf(tok, sizeof tok, "sleep:%" PRId64, ms);
+            break;
+        }
+        default:
+            break;
+        }
+        if (!tok[0])
+            continue;
+        int w = snprintf(out + n, len - n, "%s%s", n ? "," : "", tok);
+        if (w < 0 || (size_t)w >= len - n) {
+            snprintf(err, errlen, "line %d: the step list is too long for dbscript= (%zu bytes)",
+                     it->line, len);
+            return -1;
+        }
+        n += (size_t)w;
+    }
+    return 0;
+}
+
 /* ---- QEMU start and boot ------------------------------------------------- */
 
 /* The dump disk(s), sparse, each disk_size bytes: dump-disk.raw (virtio)
@@ -395,7 +516,7 @@ static int start_qemu(struct srun *r)
 {
     const struct scenario *s = r->s;
     char mem[32], smp[64], kernel[600], initrd[600], disk[600], drive[700];
-    char con[128], qmpa[128], obj[2400], dev[2000], append[256];
+    char con[128], qmpa[128], obj[2400], dev[2000], append[512];
     unsigned maxc = s->machine.max_cpus > s->machine.cpus ? s->machine.max_cpus : s->machine.cpus;
     snprintf(mem, sizeof mem, "%" PRIu64 "M", s->machine.memory >> 20);
     snprintf(smp, sizeof smp, "%u,maxcpus=%u", s->machine.cpus, maxc);
@@ -415,13 +536,13 @@ static int start_qemu(struct srun *r)
         snprintf(dev, sizeof dev, "virtio-blk-ccw,drive=dump0,devno=%s", DUMP_DEVNO);
     snprintf(con, sizeof con, "pipe,id=con,path=%s/con", r->sock);
     snprintf(qmpa, sizeof qmpa, "unix:%s/qmp,server=on,wait=off", r->sock);
-    snprintf(append, sizeof append, "console=ttysclp0 dbdev=0.0.0002 loglevel=5%s%s%s",
+    snprintf(append, sizeof append, "console=ttysclp0 dbdev=0.0.0002 loglevel=5%s%s%s%s",
              r->fcp ? " dbwwpn=" FCP_WWPN " dblun=" : "", r->fcp ? fcp_lun_id[r->dump_lun] : "",
-             "");
+             r->script ? " dbscript=" : "", r->script ? r->plan : "");
     const char *prof = s->machine.profile ? s->machine.profile : "z15-32m";
     snprintf(obj, sizeof obj, "dumpbench-s390,id=db0,profile=%s,dump-kernel=%s,dump-initrd=%s,"
-             "dump-cmdline=" DUMP_CMDLINE "%s,truth=%s,dump-devno=2%s%s", prof, r->dkernel, initrd,
-             r->fmt_s390 ? " dbformat=s390" : "", truth,
+             "dump-cmdline=" DUMP_CMDLINE "%s%s,truth=%s,dump-devno=2%s%s", prof, r->dkernel, initrd,
+             r->fmt_s390 ? " dbformat=s390" : "", r->icount ? DUMP_CMDLINE_ICOUNT : "", truth,
              r->fcp ? ",dump-wwpn=" FCP_WWPN ",dump-lun=" : "", r->fcp ? fcp_lun_id[r->dump_lun] : "");
     char *argv[48];
     size_t n = 0;
@@ -471,6 +592,11 @@ static int start_qemu(struct srun *r)
     char **av = qemu_record_argv(&rec, argv, "s390x", r->dir, rerr, sizeof rerr);
     if (!av)
         return fail(r, "%s", rerr);
+    if (qemu_record_script(&rec) != r->script)
+        return fail(r, "DUMPBENCH_RECORD changed while the backend started (script mode %s)",
+                    r->script ? "planned, not in the argv" : "in the argv, not planned");
+    say(r, "%s%s%s", rec.what, r->script ? "; the guest runs dbscript=" : "",
+        r->script ? r->plan : "");
     char cmdline[4096] = "";
     for (size_t i = 0; av[i]; i++) {
         strncat(cmdline, av[i], sizeof cmdline - strlen(cmdline) - 2);
@@ -702,6 +828,17 @@ static int step_crash(struct srun *r, const struct scn_item *it)
     r->dumping = true;
     if (qproc_send(&r->p, line) != 0)
         return fail(r, "cannot write to the guest console");
+    return 0;
+}
+
+/* Script mode: the guest init crashes by itself (dbscript crash[:N]); the
+ * harness only notes it.  The CPU count is the @@READY line's. */
+static int step_crash_script(struct srun *r, const struct scn_item *it)
+{
+    say(r, "line %d: crash%s by the guest init (dbscript=%s); the console gets no input",
+        it->line, scn_get_num(it, "cpu", -1) >= 0 ? " pinned" : "", r->plan);
+    r->t_crash = qnow();
+    r->dumping = true;
     return 0;
 }
 
@@ -976,14 +1113,47 @@ static void read_record(struct srun *r, struct cap *c, const char *kw)
     snprintf(c->reason, sizeof c->reason, "%.150s%s%.100s", rec.reason, kw[0] ? "; " : "", kw);
 }
 
+/*
+ * -icount modes: the virtual clock at the dump IPL, from the truth header.
+ * QEMU 7.2 warps it when its main loop finds every vCPU idle while the DIAG
+ * 308 reset request is still pending (softmmu/icount.c
+ * icount_start_warp_timer, sleep=off): the clock jumps to the earliest CPU
+ * timer, 2251799805661367615 ns away at Linux's maximal vtimer slice
+ * (measured), the CPU timers stored in the dump read 0 and the dump kernel
+ * runs with its TOD clock ~71 years on.  Whether the vCPU thread stops
+ * before the main loop looks is a host race: such a dump does not replay
+ * bit-exactly (README "replays").  Fills why and returns true on a warp.
+ */
+#define S390_WARP_NS 1000000000000000ull    /* 1e15 ns (11.6 days): no boot gets there */
+static bool dump_ipl_warped(struct srun *r, char *why, size_t wl)
+{
+    char truth[600], e[300];
+    uint64_t ns = 0;
+    why[0] = '\0';
+    path_in(r, truth, sizeof truth, "truth.bin");
+    if (!r->icount || s390_truth_clock(truth, &ns, e, sizeof e) != 0 || ns < S390_WARP_NS)
+        return false;
+    snprintf(why, wl, "QEMU warped the virtual clock to %" PRIu64 " ns while the dump IPL's reset "
+             "was pending (icount sleep=off host race): the CPU timers in this dump do not replay",
+             ns);
+    say(r, "%s", why);
+    return true;
+}
+
 static int capture(struct srun *r, struct cap *c)
 {
     memset(c, 0, sizeof *c);
     double t = qnow();
     const char *ok[] = { "@@DUMP-KERNEL" };
-    const char *bad[] = { "@@EOF" };
+    /* script mode: the init's list ended without the crash taking effect,
+     * or it did not know a token (sim/guest/s390x/init) */
+    const char *bad[] = { "@@EOF", "@@SCRIPT-ERROR", "@@SCRIPT-END" };
     int to = r->armed ? 240000 : 30000;
-    int m = qproc_expect(&r->p, ok, 1, bad, 1, tmo(r, to));
+    int m = qproc_expect(&r->p, ok, 1, bad, r->script ? 3 : 1, tmo(r, to));
+    if (m == -3 || m == -4)
+        return fail(r, "the guest init %s (dbscript=%s); console tail:\n%s",
+                    m == -3 ? "refused a dbscript token" : "ran its whole dbscript list and the "
+                    "kernel is still up (the crash did not happen)", r->plan, qproc_tail(&r->p, 1500));
     if (m != 0) {
         if (!r->armed || r->stock || m == -1) {
             c->outcome = RUN_NO_DUMP;
@@ -1019,9 +1189,11 @@ static int capture(struct srun *r, struct cap *c)
     m = qproc_expect(&r->p, done, 1, NULL, 0, tmo(r, 300000));
     run_result_add_phase(r->res, "capture", qnow() - td);
     if (m != 0) {
+        char warp[300];
         fcp_record_info(r, "dump kernel past its deadline");
-        return fail(r, "the dump kernel did not finish within %d s; console tail:\n%s",
-                    tmo(r, 300000) / 1000, qproc_tail(&r->p, 1500));
+        dump_ipl_warped(r, warp, sizeof warp);
+        return fail(r, "the dump kernel did not finish within %d s%s%s; console tail:\n%s",
+                    tmo(r, 300000) / 1000, warp[0] ? "; " : "", warp, qproc_tail(&r->p, 1500));
     }
     char l[400];
     /* the FCP bring-up of the dump kernel (sim/guest/s390x/init fcp_disk) */
@@ -1328,10 +1500,12 @@ static void oracles(struct srun *r, const struct cap *c)
         snprintf(res->reason, sizeof res->reason, "out of memory");
         return;
     }
-    say(r, "truth: %u CPU slots, %u online, IPL CPU %u%s, RAM %" PRIu64 " MiB, HSA %" PRIu64 " MiB",
-        tr.ncpu, s390_truth_online(&tr), tr.ipl_cpu,
+    say(r, "truth: %u CPU slots, %u online, IPL CPU %u%s, RAM %" PRIu64 " MiB, HSA %" PRIu64 " MiB, "
+        "virtual clock %" PRIu64 " ns", tr.ncpu, s390_truth_online(&tr), tr.ipl_cpu,
         tr.flags & S390_TRUTH_FLAG_OPERATOR ? " (operator dump)" : "", tr.ram_size >> 20,
-        tr.hsa_size >> 20);
+        tr.hsa_size >> 20, tr.clock_ns);
+    char warp[300];
+    dump_ipl_warped(r, warp, sizeof warp);
     /* s390 stand-alone format: every CPU's registers are stored into its
      * lowcore save area (prefix + 0x1200, zgetdump dfo_s390.c cpu2lc_64) */
     struct s390_exempt ex[S390_DUMP_IPL_NEXEMPT + 64];
@@ -1477,6 +1651,26 @@ int qemu_s390x_run_with(const char *launcher, const struct scenario *s, const ch
         free(r);
         return QEMU_BACKEND_SKIPPED;
     }
+    char merr[300];
+    int mode = qemu_record_mode_env(merr, sizeof merr);
+    if (mode < 0) {
+        res->outcome = RUN_ERROR;
+        snprintf(res->reason, sizeof res->reason, "%.255s", merr);
+        snprintf(errbuf, errlen, "%s", merr);
+        say(r, "error: %s", merr);
+        free(r);
+        return QEMU_BACKEND_ERROR;
+    }
+    r->script = mode == REPLAY_EXEC_SCRIPT;
+    r->icount = mode != REPLAY_EXEC_NONE;
+    if (r->script && qemu_s390x_script_plan(s, r->plan, sizeof r->plan, merr, sizeof merr) != 0) {
+        res->outcome = RUN_ERROR;
+        snprintf(res->reason, sizeof res->reason, "DUMPBENCH_RECORD=script: %.230s", merr);
+        snprintf(errbuf, errlen, "DUMPBENCH_RECORD=script: %s", merr);
+        say(r, "error: %s", errbuf);
+        free(r);
+        return QEMU_BACKEND_ERROR;
+    }
     snprintf(r->sock, sizeof r->sock, "/tmp/dbs.XXXXXX");
     if (!mkdtemp(r->sock)) {
         snprintf(errbuf, errlen, "mkdtemp: %s", strerror(errno));
@@ -1506,7 +1700,7 @@ int qemu_s390x_run_with(const char *launcher, const struct scenario *s, const ch
             rc = step_fault(r, it);
             break;
         case SCN_STEP_CRASH:
-            rc = step_crash(r, it);
+            rc = r->script ? step_crash_script(r, it) : step_crash(r, it);
             break;
         case SCN_STEP_HANG:
             rc = step_hang(r);
@@ -1523,6 +1717,8 @@ int qemu_s390x_run_with(const char *launcher, const struct scenario *s, const ch
             capture_step = true;
             break;
         case SCN_STEP_RUN:
+            if (r->script)
+                break;      /* the guest sleeps (dbscript sleep:MS) */
             for (double end = qnow() + scn_get_num(it, "ms", 0) / 1000.0; qnow() < end;)
                 qproc_pump(&r->p, 50);
             break;

@@ -131,6 +131,25 @@ void s390_truth_decode_cpu(const uint8_t rec[976], struct s390_truth_cpu *c)
     r->address = (uint16_t)c->address;
 }
 
+int s390_truth_clock(const char *path, uint64_t *clock_ns, char *err, size_t errlen)
+{
+    uint8_t h[T_HDR_MIN];
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return terr(err, errlen, "%s: %s", path, strerror(errno));
+    bool ok = pread_all(fd, h, sizeof(h), 0);
+    close(fd);
+    if (!ok)
+        return terr(err, errlen, "%s: truncated header (need 64 bytes)", path);
+    if (memcmp(h, T_MAGIC, 8) != 0)
+        return terr(err, errlen, "%s: magic at offset 0 is not \"" T_MAGIC "\"", path);
+    if (db_ld_be32(h + 8) != 1)
+        return terr(err, errlen, "%s: version (offset 8) is %" PRIu32 ", only 1 is known", path,
+                    db_ld_be32(h + 8));
+    *clock_ns = db_ld_be64(h + 56);
+    return 0;
+}
+
 int s390_truth_open(struct s390_truth *t, const char *path, char *err, size_t errlen)
 {
     memset(t, 0, sizeof(*t));

@@ -11,7 +11,8 @@ int main(void)
         register_report_tests() || register_run_tests() ||
         register_profile_tests() || register_replay_tests() || register_regress_tests() ||
         register_capture_record_tests() || register_ppc64_oracle_tests() ||
-        register_s390x_truth_tests()) {
+        register_s390x_truth_tests() || register_x86_script_tests() ||
+        register_ppc64_script_tests()) {
         CU_cleanup_registry();
         return 1;
     }

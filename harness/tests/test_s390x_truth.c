@@ -184,6 +184,44 @@ static void test_truth_corrupt(void)
     free(dir);
 }
 
+/* The header-only clock reader (the -icount warp check of qemu_s390x.c). */
+static void test_truth_clock(void)
+{
+    char *dir = th_mkdtemp();
+    size_t n;
+    uint8_t *b = make_truth(&n);
+    char err[512] = "";
+    uint64_t ns = 0;
+    char *p = write_tmp(dir, "c.bin", b, n);
+    CU_ASSERT_EQUAL(s390_truth_clock(p, &ns, err, sizeof err), 0);
+    CU_ASSERT_EQUAL(ns, 123456789);
+    free(p);
+    db_st_be64(b + 56, 2251799805661367615ull);    /* the measured warp */
+    p = write_tmp(dir, "c.bin", b, 64);             /* the header is enough */
+    CU_ASSERT_EQUAL(s390_truth_clock(p, &ns, err, sizeof err), 0);
+    CU_ASSERT_EQUAL(ns, 2251799805661367615ull);
+    free(p);
+    p = write_tmp(dir, "c.bin", b, 63);
+    CU_ASSERT_EQUAL(s390_truth_clock(p, &ns, err, sizeof err), -1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "truncated header"));
+    free(p);
+    b[0] = 'X';
+    p = write_tmp(dir, "c.bin", b, n);
+    CU_ASSERT_EQUAL(s390_truth_clock(p, &ns, err, sizeof err), -1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "magic"));
+    free(p);
+    b[0] = 'D';
+    db_st_be32(b + 8, 2);
+    p = write_tmp(dir, "c.bin", b, n);
+    CU_ASSERT_EQUAL(s390_truth_clock(p, &ns, err, sizeof err), -1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "version"));
+    free(p);
+    CU_ASSERT_EQUAL(s390_truth_clock("/nonexistent/truth.bin", &ns, err, sizeof err), -1);
+    free(b);
+    th_rmtree(dir);
+    free(dir);
+}
+
 /* ---- oracles ---------------------------------------------------------------- */
 
 struct fx {
@@ -345,6 +383,8 @@ static void test_ref_fields(void)
     fx_close(&f);
 }
 
+int register_s390x_script_tests(void);   /* test_s390x_script.c */
+
 int register_s390x_truth_tests(void)
 {
     CU_pSuite s = CU_add_suite("s390x_truth", NULL, NULL);
@@ -352,10 +392,11 @@ int register_s390x_truth_tests(void)
         return -1;
     if (!CU_add_test(s, "truth snapshot: valid file, every field", test_truth_valid) ||
         !CU_add_test(s, "truth snapshot: truncated / corrupt files name the field", test_truth_corrupt) ||
+        !CU_add_test(s, "truth snapshot: header clock only", test_truth_clock) ||
         !CU_add_test(s, "oracle: equal vmcore, named exemptions, reference skipped", test_oracle_equal) ||
         !CU_add_test(s, "oracle: one differing byte is found", test_oracle_byte_differs) ||
         !CU_add_test(s, "oracle: missing pages, differing register", test_oracle_missing_and_regs) ||
         !CU_add_test(s, "reference: differing fields are named", test_ref_fields))
         return -1;
-    return 0;
+    return register_s390x_script_tests();
 }

@@ -18,6 +18,8 @@ int register_regress_tests(void);       /* test_regress.c */
 int register_capture_record_tests(void);
 int register_ppc64_oracle_tests(void);   /* test_ppc64_oracle.c */
 int register_s390x_truth_tests(void);    /* test_s390x_truth.c */
+int register_x86_script_tests(void);     /* test_x86_script.c */
+int register_ppc64_script_tests(void);   /* test_ppc64_script.c */
 
 /* Shared helpers (helpers.c). */
 char *th_mkdtemp(void);                         /* malloc'd path */

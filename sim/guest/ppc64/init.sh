@@ -34,6 +34,41 @@ le16() {
 
 say "boot enabled=$(cat $fa/enabled) registered=$(cat $fa/registered) mem_reserved=$(cat $fa/mem_reserved)"
 
+# ---- script mode (DUMPBENCH_RECORD=script, harness/src/qemu_ppc64.c) -------
+# The harness hands the scenario's steps up to the crash to this init on the
+# kernel command line, dbscript=TOKEN[,TOKEN...], and types nothing into the
+# console before the crash (no host-timed input: the runs replay
+# bit-exactly under -icount).  Tokens, run in order:
+#   reg        `step register`: the first one is the boot-time registration
+#              (nothing to do); later ones echo 1 > registered
+#   unreg      `step unregister`: echo 0 > registered
+#   sleep.MS   `step run ms=MS`: usleep in guest (virtual) time
+#   crash      `step crash`: echo c > /proc/sysrq-trigger
+#   crash.N    `step crash cpu=N`: the same, pinned to CPU N (taskset)
+# Before the first token: panic_on_oops=1 and "@@MEMRESV=<mem_reserved>".
+# Each token prints "@@STEP-<n> <token>" before and "@@SDONE-<n>:<rc>" after
+# (n from 1); reg/unreg also print "@@REGISTERED=<registered>".
+run_script() {
+    echo 1 > /proc/sys/kernel/panic_on_oops
+    echo "@@MEMRESV=$(cat $fa/mem_reserved)"
+    n=0 boot_reg=
+    for tok in $(echo "$1" | tr ',' ' '); do
+        n=$((n + 1))
+        echo "@@STEP-$n $tok"
+        case "$tok" in
+        reg)    if [ -z "$boot_reg" ]; then boot_reg=1; true; else echo 1 > $fa/registered; fi ;;
+        unreg)  echo 0 > $fa/registered ;;
+        sleep.*) usleep $(( ${tok#sleep.} * 1000 )) ;;
+        crash)  echo c > /proc/sysrq-trigger ;;
+        crash.*) taskset -c "${tok#crash.}" sh -c 'echo c > /proc/sysrq-trigger' ;;
+        *)      echo "@@SCRIPT-ERROR unknown token $tok"; false ;;
+        esac
+        rc=$?
+        case "$tok" in reg|unreg) echo "@@REGISTERED=$(cat $fa/registered)" ;; esac
+        echo "@@SDONE-$n:$rc"
+    done
+}
+
 # ---- harness mode (dbmode=harness, harness/src/qemu_ppc64.c) --------------
 # Dump boot: copy the whole /proc/vmcore to the virtio disk /dev/vda from
 # offset 0 (sim/guest/capture's dbcapture when the initramfs has it, else
@@ -63,6 +98,8 @@ if grep -q 'dbmode=harness' /proc/cmdline; then
         # gcov kernels: the first kernel's registration paths
         [ -d /sys/kernel/debug/gcov ] && [ -x /bin/dbgcov ] && /bin/dbgcov boot
         echo "@@READY cpus=$(grep -c ^processor /proc/cpuinfo)"
+        script=$(sed -n 's/.*dbscript=\([^ ]*\).*/\1/p' /proc/cmdline)
+        [ -z "$script" ] || run_script "$script"
     fi
     while read -r line; do eval "$line"; done
     sleep 1000000

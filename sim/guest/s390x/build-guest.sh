@@ -51,7 +51,12 @@ fi
 # /bin/dbgcov: streams a gcov dump kernel's counters to the console
 # (ci/coverage-kernel); a no-op on kernels without CONFIG_GCOV_KERNEL
 [ ! -f "$top/sim/guest/dbgcov" ] || install -m 0755 "$top/sim/guest/dbgcov" "$root/bin/dbgcov"
-(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0 | gzip -9) > "$out/initrd.gz.tmp"
+# reproducible: fixed mtimes, device-independent cpio (no inode numbers), no
+# gzip timestamp.  The initramfs is part of the crashed kernel's memory, so a
+# rebuilt guest keeps the dump image (and DUMPBENCH_RECORD=script replays of
+# older run dirs) unchanged; two builds give the same initrd.gz (measured).
+find "$root" -exec touch -h -d @0 {} +
+(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0 --reproducible | gzip -9n) > "$out/initrd.gz.tmp"
 mv "$out/initrd.gz.tmp" "$out/initrd.gz"
 echo "capture=$capture kernel=$(basename "$(ls "$kpkg"/boot/vmlinuz-* | head -1)")" > "$out/done"
 echo "$out"
