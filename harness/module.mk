@@ -17,5 +17,5 @@ $(eval $(call add_cunit,harness,harness/tests,harness sclp phyp dumpfmt,-lelf -l
 # libvirt backend launcher (harness/tools/libvirt_qemu.c): built when libvirt-dev is
 # installed (ci/setup libvirt); without it `backend libvirt` reports SKIPPED with the reason.
 ifneq ($(shell pkg-config --exists libvirt 2>/dev/null && echo yes),)
-$(eval $(call add_tool,dumpbench-libvirt-qemu,harness/tools/libvirt_qemu.c,,$(shell pkg-config --libs libvirt)))
+$(eval $(call add_tool,dumpbench-libvirt-qemu,harness/tools/libvirt_qemu.c,harness,$(shell pkg-config --libs libvirt libvirt-qemu) -pthread))
 endif

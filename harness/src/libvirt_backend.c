@@ -10,9 +10,16 @@
  * domain XML (<emulator> = the patched QEMU for s390x/ppc64) and creates
  * the domain through the libvirt C API (harness/tools/libvirt_qemu.c).
  *
- * Local only: the backend talks to QEMU through FIFOs, QMP and gdbstub
- * sockets and run-dir files on this host, so a remote URI is refused
- * (libvirt_uri_remote; README: what a remote run needs).
+ * Remote (qemu+ssh://, x86_64 only): the x86 backend still talks to local
+ * paths; the launcher serves them through the connection (console stream,
+ * QMP socket answered with virDomainQemuMonitorCommand, kernel/initrd/disk
+ * as volumes of the pool DUMPBENCH_LIBVIRT_POOL, the gdbstub's remote unix
+ * socket through an `ssh -L` tunnel) and the hooks here fetch what QEMU
+ * writes there: the truth snapshot and the post-capture dump
+ * (virDomainCoreDumpWithFormat into a volume, downloaded; the RAM ranges cut
+ * out of the ELF locally) and the capture disk (volume downloaded after the
+ * domain stopped).  Nothing on the remote host is opened as a file.  Other
+ * remote transports and s390x/ppc64 are refused with the reason.
  *
  * Daemon: with a local qemu:///system URI and no libvirtd listening on
  * /run/libvirt/libvirt-sock, the backend starts virtlogd and libvirtd (as
@@ -234,10 +241,22 @@ static pid_t start_daemon(const char *name, const char *sock, const char *piddir
     return -1;
 }
 
+/* The hooks' context: the launcher, and the backend log for what the remote
+ * transfers took. */
+struct lv_ctx {
+    char *launcher;
+    FILE *log;
+};
+
+static char *lv_launcher(void *ctx)
+{
+    return ((struct lv_ctx *)ctx)->launcher;
+}
+
 /* Post-capture dump through libvirt (the oracles' second source). */
 static int lv_post_dump(void *ctx, const char *run_dir, const char *path, char *err, size_t errlen)
 {
-    char *argv[] = { (char *)ctx, "--coredump", (char *)run_dir, (char *)path, NULL };
+    char *argv[] = { lv_launcher(ctx), "--coredump", (char *)run_dir, (char *)path, NULL };
     char out[1024];
     int rc = run_capture(argv, 600, out, sizeof(out));
     if (rc != 0) {
@@ -245,12 +264,14 @@ static int lv_post_dump(void *ctx, const char *run_dir, const char *path, char *
                  rc < 0 ? "timeout/kill" : "exit", rc, out);
         return -1;
     }
+    if (out[0])             /* remote: the volume it went through */
+        fprintf(((struct lv_ctx *)ctx)->log, "libvirt: %s\n", out);
     return 0;
 }
 
 static int lv_nmi(void *ctx, const char *run_dir, char *err, size_t errlen)
 {
-    char *argv[] = { (char *)ctx, "--nmi", (char *)run_dir, NULL };
+    char *argv[] = { lv_launcher(ctx), "--nmi", (char *)run_dir, NULL };
     char out[1024];
     int rc = run_capture(argv, 120, out, sizeof(out));
     if (rc != 0)
@@ -262,7 +283,7 @@ static int lv_add_vcpus(void *ctx, const char *run_dir, unsigned count, char *er
 {
     char n[16], out[1024];
     snprintf(n, sizeof(n), "%u", count);
-    char *argv[] = { (char *)ctx, "--add-vcpus", (char *)run_dir, n, NULL };
+    char *argv[] = { lv_launcher(ctx), "--add-vcpus", (char *)run_dir, n, NULL };
     int rc = run_capture(argv, 120, out, sizeof(out));
     if (rc != 0)
         snprintf(err, errlen, "virDomainSetVcpusFlags failed (exit %d): %.400s", rc, out);
@@ -275,7 +296,7 @@ static int lv_attach_dimm(void *ctx, const char *run_dir, uint64_t size, char *i
     char sz[32], out[1024], alias[64];
     snprintf(sz, sizeof(sz), "%llu", (unsigned long long)size);
     snprintf(alias, sizeof(alias), "%s", id);
-    char *argv[] = { (char *)ctx, "--attach-dimm", (char *)run_dir, sz, alias, NULL };
+    char *argv[] = { lv_launcher(ctx), "--attach-dimm", (char *)run_dir, sz, alias, NULL };
     int rc = run_capture(argv, 120, out, sizeof(out));
     if (rc != 0 || strncmp(out, "ua-", 3) != 0 || strlen(out) >= idlen) {
         snprintf(err, errlen, "virDomainAttachDeviceFlags (dimm) failed (exit %d): %.400s", rc, out);
@@ -359,17 +380,114 @@ static bool local_system_uri(const char *uri)
     return strcmp(uri, "qemu:///system") == 0;
 }
 
-bool libvirt_uri_remote(const char *uri)
+/* libvirt_uri_remote: harness/src/libvirt_remote.c (shared with the launcher) */
+
+int libvirt_core_extract(const char *elf, uint64_t addr, uint64_t size, const char *out,
+                         uint64_t *covered, char *err, size_t errlen)
 {
-    /* driver[+transport]://[user@][host][:port]/path (libvirt's URI format) */
-    const char *sep = strstr(uri, "://");
-    if (!sep)
-        return false;               /* an alias or a bare name: resolved locally */
-    const char *plus = memchr(uri, '+', (size_t)(sep - uri));
-    if (plus && !((size_t)(sep - plus - 1) == 4 && strncmp(plus + 1, "unix", 4) == 0))
-        return true;                /* +ssh, +libssh, +libssh2, +tls, +tcp, +ext */
-    const char *host = sep + 3;
-    return *host && *host != '/';   /* qemu://host/system: TLS to that host */
+    struct qelf e;
+    char e2[256];
+    *covered = 0;
+    if (qelf_open(&e, elf, e2, sizeof(e2)) != 0) {
+        snprintf(err, errlen, "%s: %s", elf, e2);
+        return -1;
+    }
+    int fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    int rc = fd >= 0 && ftruncate(fd, (off_t)size) == 0 ? 0 : -1;
+    if (rc != 0)
+        snprintf(err, errlen, "%s: %s", out, strerror(errno));
+    /* every PT_LOAD's part inside [addr, addr+size) at its physical offset;
+     * what no PT_LOAD holds stays zero (not RAM: the vmcore has no such page) */
+    for (size_t i = 0; rc == 0 && i < e.nload; i++) {
+        const struct qelf_load *l = &e.loads[i];
+        uint64_t lo = l->paddr > addr ? l->paddr : addr;
+        uint64_t lend = l->paddr + l->filesz < l->paddr ? UINT64_MAX : l->paddr + l->filesz;
+        uint64_t hi = addr + size < lend ? addr + size : lend;
+        for (uint64_t pa = lo; pa < hi;) {
+            size_t n = hi - pa > (1u << 20) ? (1u << 20) : (size_t)(hi - pa);
+            if (pwrite(fd, e.map + l->off + (pa - l->paddr), n, (off_t)(pa - addr)) != (ssize_t)n) {
+                snprintf(err, errlen, "%s: %s", out, strerror(errno));
+                rc = -1;
+                break;
+            }
+            pa += n;
+            *covered += n;
+        }
+    }
+    if (rc == 0 && *covered == 0) {
+        snprintf(err, errlen, "%s: no PT_LOAD holds guest memory [0x%llx, +0x%llx)", elf,
+                 (unsigned long long)addr, (unsigned long long)size);
+        rc = -1;
+    }
+    if (fd >= 0 && close(fd) != 0 && rc == 0) {
+        snprintf(err, errlen, "%s: %s", out, strerror(errno));
+        rc = -1;
+    }
+    qelf_close(&e);
+    return rc;
+}
+
+/* Remote: the truth snapshot.  The first range of the stop dumps the held
+ * guest once (RUN_DIR/truth-core.elf: --coredump-live, through a volume);
+ * every range (RAM, each DIMM) is cut out of it. */
+static int lv_save_ram(void *ctx, const char *run_dir, uint64_t addr, uint64_t size,
+                       const char *path, char *err, size_t errlen)
+{
+    char core[PATH_MAX + 16], out[1024];
+    snprintf(core, sizeof(core), "%s/truth-core.elf", run_dir);
+    if (access(core, R_OK) != 0) {
+        char *argv[] = { lv_launcher(ctx), "--coredump-live", (char *)run_dir, core, NULL };
+        double t = lnow();
+        int rc = run_capture(argv, 900, out, sizeof(out));
+        if (rc == 0)
+            fprintf(((struct lv_ctx *)ctx)->log, "libvirt: truth snapshot %s in %.1f s\n", out,
+                    lnow() - t);
+        if (rc != 0) {
+            snprintf(err, errlen, "truth snapshot: virDomainCoreDumpWithFormat (memory-only, live) "
+                     "into a pool volume + virStorageVolDownload failed (%s %d): %.400s",
+                     rc < 0 ? "timeout/kill" : "exit", rc, out);
+            unlink(core);
+            return -1;
+        }
+    }
+    uint64_t got = 0;
+    if (libvirt_core_extract(core, addr, size, path, &got, err, errlen) != 0)
+        return -1;
+    fprintf(((struct lv_ctx *)ctx)->log, "libvirt: %s [0x%llx, +0x%llx) from %s: 0x%llx bytes in "
+            "PT_LOADs\n", path, (unsigned long long)addr, (unsigned long long)size, core,
+            (unsigned long long)got);
+    return 0;
+}
+
+/* Remote: the capture disk, from its volume, after the domain stopped. */
+static int lv_fetch_disk(void *ctx, const char *run_dir, const char *path, char *err, size_t errlen)
+{
+    char *argv[] = { lv_launcher(ctx), "--fetch-disk", (char *)run_dir, (char *)path, NULL };
+    char out[1024];
+    double t = lnow();
+    int rc = run_capture(argv, 900, out, sizeof(out));
+    if (rc != 0)
+        snprintf(err, errlen, "capture disk: virStorageVolDownload failed (%s %d): %.400s",
+                 rc < 0 ? "timeout/kill" : "exit", rc, out);
+    else
+        fprintf(((struct lv_ctx *)ctx)->log, "libvirt: %s in %.1f s\n", out, lnow() - t);
+    return rc == 0 ? 0 : -1;
+}
+
+/* Remote: destroy the run's domain if it still runs, delete its volumes. */
+static void reap_remote(const char *launcher, const char *run_dir, FILE *log)
+{
+    char out[1024];
+    char *d[] = { (char *)launcher, "--destroy", (char *)run_dir, NULL };
+    char *c[] = { (char *)launcher, "--cleanup", (char *)run_dir, NULL };
+    if (run_capture(d, 120, out, sizeof(out)) == 0 && strncmp(out, "destroyed", 9) == 0)
+        fprintf(log, "libvirt: %s\n", out);
+    int rc = run_capture(c, 120, out, sizeof(out));
+    if (rc != 0 || out[0])
+        fprintf(log, "libvirt: %s%s\n", rc ? "--cleanup failed: " : "", out);
+    char p[PATH_MAX + 16];
+    snprintf(p, sizeof(p), "%s/truth-core.elf", run_dir);
+    unlink(p);              /* truth-ram.bin (kept when the run fails) has its pages */
 }
 
 int libvirt_backend_run(const struct scenario *s, const char *run_dir, FILE *log,
@@ -391,16 +509,29 @@ int libvirt_backend_run(const struct scenario *s, const char *run_dir, FILE *log
     const char *qenv = s->machine.arch == SCN_ARCH_S390X ? "DUMPBENCH_QEMU_S390X" :
                        s->machine.arch == SCN_ARCH_PPC64 ? "DUMPBENCH_QEMU_PPC64" : NULL;
     const char *qbin = qenv ? getenv(qenv) : NULL;
-    if (libvirt_uri_remote(uri)) {
-        /* not SKIPPED: a remote URI asks for something this design cannot do */
-        fprintf(log, "error: DUMPBENCH_LIBVIRT_URI=%s is remote\n", uri);
-        res->outcome = RUN_ERROR;
-        snprintf(res->reason, sizeof(res->reason), "remote libvirt URI %.120s refused", uri);
-        snprintf(errbuf, errlen, "DUMPBENCH_LIBVIRT_URI=%s is a remote URI: the libvirt backend "
-                 "needs the domain on this host (the console FIFOs, the QMP and gdbstub sockets, "
-                 "the dump disk and truth snapshot are local paths); remote runs are not "
-                 "implemented (README: libvirt backend)", uri);
-        return QEMU_BACKEND_ERROR;
+    const bool remote = libvirt_uri_remote(uri);
+    if (remote) {
+        /* not SKIPPED: the URI asks for something this backend cannot do */
+        struct libvirt_uri u;
+        char perr[512] = "";
+        if (s->machine.arch != SCN_ARCH_X86_64)
+            snprintf(perr, sizeof(perr), "%s scenarios run on a local libvirt only: the "
+                     "firmware object reads its dump kernel and writes its truth snapshot as "
+                     "files on QEMU's host, and reports in QEMU's stderr (the domain log), "
+                     "which the libvirt API does not carry", arch ? arch : "these");
+        else if (libvirt_uri_parse(uri, &u, perr, sizeof(perr)) != 0)
+            ;
+        else if (strcmp(u.transport, "ssh") != 0)
+            snprintf(perr, sizeof(perr), "only qemu+ssh:// runs remotely (the gdbstub's "
+                     "breakpoint on machine_kexec is reached through an ssh tunnel)");
+        if (perr[0]) {
+            fprintf(log, "error: DUMPBENCH_LIBVIRT_URI=%s: %s\n", uri, perr);
+            res->outcome = RUN_ERROR;
+            snprintf(res->reason, sizeof(res->reason), "remote libvirt URI %.120s refused", uri);
+            snprintf(errbuf, errlen, "DUMPBENCH_LIBVIRT_URI=%s is a remote URI: %s "
+                     "(README: libvirt backend)", uri, perr);
+            return QEMU_BACKEND_ERROR;
+        }
     }
     if (!arch)
         snprintf(why, sizeof(why), "the libvirt backend runs x86_64, s390x and ppc64 scenarios");
@@ -451,14 +582,19 @@ int libvirt_backend_run(const struct scenario *s, const char *run_dir, FILE *log
         fprintf(log, "libvirt: running the %s scenario as a domain on %s through %s\n",
                 arch, uri, launcher);
         fflush(log);
+        struct lv_ctx lctx = { launcher, log };
         const struct qemu_x86_hooks hooks = {
             .post_dump = lv_post_dump,
-            .post_dump_name = "virDomainCoreDumpWithFormat (memory-only)",
+            .post_dump_name = remote ? "virDomainCoreDumpWithFormat (memory-only) into a pool "
+                                       "volume + virStorageVolDownload"
+                                     : "virDomainCoreDumpWithFormat (memory-only)",
             .inject_nmi = lv_nmi,
             .add_vcpus = lv_add_vcpus,
             .attach_dimm = lv_attach_dimm,
-            .name = "libvirt",
-            .ctx = launcher,
+            .save_ram = remote ? lv_save_ram : NULL,
+            .fetch_disk = remote ? lv_fetch_disk : NULL,
+            .name = remote ? "libvirt (remote)" : "libvirt",
+            .ctx = &lctx,
         };
         /* QEMU runs in libvirtd's working directory: every path it is given
          * (pmemsave, the disk) must be absolute */
@@ -467,13 +603,22 @@ int libvirt_backend_run(const struct scenario *s, const char *run_dir, FILE *log
             snprintf(absdir, sizeof(absdir), "%s", run_dir);
         else
             run_dir = absdir;
+        if (remote) {
+            /* lv_save_ram dumps once per run: no snapshot of an earlier run */
+            char p[PATH_MAX + 16];
+            snprintf(p, sizeof(p), "%s/truth-core.elf", run_dir);
+            unlink(p);
+        }
         if (s->machine.arch == SCN_ARCH_S390X)
             ret = qemu_s390x_run_with(launcher, s, run_dir, log, res, errbuf, errlen);
         else if (s->machine.arch == SCN_ARCH_PPC64)
             ret = qemu_ppc64_run_with(launcher, s, run_dir, log, res, errbuf, errlen);
         else
             ret = qemu_x86_run_with(launcher, &hooks, s, run_dir, log, res, errbuf, errlen);
-        reap_domain(launcher, run_dir, log);
+        if (remote)
+            reap_remote(launcher, run_dir, log);
+        else
+            reap_domain(launcher, run_dir, log);
         if (ret == QEMU_BACKEND_ERROR)
             add_launcher_error(run_dir, log, errbuf, errlen);
     }

@@ -1,5 +1,6 @@
 /* libvirt backend: SKIPPED reasons, socket probe, the launcher's domain XML. */
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -124,31 +125,260 @@ static void test_remote_uri(void)
         if (libvirt_uri_remote(t[i].uri) != t[i].remote)
             fprintf(stderr, "\n%s: remote %d expected\n", t[i].uri, t[i].remote);
     }
-    /* the backend refuses it as an error (not SKIPPED), naming why */
-    struct env_save u = env_set("DUMPBENCH_LIBVIRT_URI", "qemu+ssh://buildhost/system");
-    struct scenario *s = parse("scenario x\nbackend libvirt\nmachine arch=x86_64 memory=384M cpus=2\n"
-                               "dump method=kdump format=elf\nstep boot\nstep crash\n"
-                               "expect outcome complete\n");
-    CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+    /* what the backend refuses as an error (not SKIPPED), naming why: a
+     * remote transport without ssh (no gdbstub tunnel), and s390x/ppc64 on
+     * any remote URI; neither is tried (no connection) */
+    const struct { const char *uri, *arch, *why; } ref[] = {
+        { "qemu+tls://buildhost/system", "x86_64", "only qemu+ssh:// runs remotely" },
+        { "qemu://buildhost/system", "x86_64", "only qemu+ssh:// runs remotely" },
+        { "qemu+ssh://buildhost:99999/system", "x86_64", "port must be 1..65535" },
+        { "qemu+ssh://buildhost/system", "s390x", "s390x scenarios run on a local libvirt only" },
+        { "qemu+ssh://buildhost/system", "ppc64", "QEMU's stderr" },
+    };
+    for (size_t i = 0; i < sizeof(ref) / sizeof(ref[0]); i++) {
+        struct env_save u = env_set("DUMPBENCH_LIBVIRT_URI", ref[i].uri);
+        char text[512];
+        snprintf(text, sizeof(text), "scenario x\nbackend libvirt\nmachine arch=%s memory=384M "
+                 "cpus=2\ndump method=%s format=elf\nstep boot\nstep crash\n"
+                 "expect outcome complete\n", ref[i].arch,
+                 strcmp(ref[i].arch, "x86_64") == 0 ? "kdump" :
+                 strcmp(ref[i].arch, "s390x") == 0 ? "zfcpdump" : "fadump");
+        struct scenario *s = parse(text);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+        char *dir = th_mkdtemp();
+        FILE *log = tmpfile();
+        struct run_result *res = calloc(1, sizeof(*res));
+        run_result_init(res);
+        char err[1024] = "", want[256];
+        int rc = libvirt_backend_run(s, dir, log, res, err, sizeof(err));
+        env_restore(&u);
+        CU_ASSERT_EQUAL(rc, QEMU_BACKEND_ERROR);
+        CU_ASSERT_EQUAL(res->outcome, RUN_ERROR);
+        snprintf(want, sizeof(want), "DUMPBENCH_LIBVIRT_URI=%s is a remote URI: ", ref[i].uri);
+        CU_ASSERT_PTR_NOT_NULL(strstr(err, want));
+        CU_ASSERT_PTR_NOT_NULL(strstr(err, ref[i].why));
+        if (!strstr(err, ref[i].why))
+            fprintf(stderr, "\n%s %s: %s\n", ref[i].uri, ref[i].arch, err);
+        CU_ASSERT_PTR_NULL(strstr(err, "SKIPPED"));
+        fclose(log);
+        run_result_clear(res);
+        free(res);
+        th_rmtree(dir);
+        free(dir);
+        scn_free(s);
+    }
+}
+
+static void test_uri_parse(void)
+{
+    struct libvirt_uri u;
+    char err[512];
+    CU_ASSERT_EQUAL_FATAL(libvirt_uri_parse("qemu+ssh://root@127.0.0.1:2222/system?keyfile=/t/k%20ey"
+                                            "&no_verify=1&no_tty=1&socket=/x&command=/t/ssh",
+                                            &u, err, sizeof(err)), 0);
+    CU_ASSERT_STRING_EQUAL(u.driver, "qemu");
+    CU_ASSERT_STRING_EQUAL(u.transport, "ssh");
+    CU_ASSERT_STRING_EQUAL(u.user, "root");
+    CU_ASSERT_STRING_EQUAL(u.host, "127.0.0.1");
+    CU_ASSERT_EQUAL(u.port, 2222);
+    CU_ASSERT_STRING_EQUAL(u.path, "/system");
+    CU_ASSERT_STRING_EQUAL(u.keyfile, "/t/k ey");        /* percent-decoded */
+    CU_ASSERT_STRING_EQUAL(u.command, "/t/ssh");
+    CU_ASSERT_TRUE(u.no_verify);
+    CU_ASSERT_TRUE(u.no_tty);
+    CU_ASSERT_TRUE(u.remote);
+    CU_ASSERT_EQUAL_FATAL(libvirt_uri_parse("qemu+ssh://[fe80::1]:22/system?no_verify=0", &u, err,
+                                            sizeof(err)), 0);
+    CU_ASSERT_STRING_EQUAL(u.host, "fe80::1");
+    CU_ASSERT_EQUAL(u.port, 22);
+    CU_ASSERT_FALSE(u.no_verify);
+    CU_ASSERT_STRING_EQUAL(u.user, "");
+    CU_ASSERT_EQUAL_FATAL(libvirt_uri_parse("qemu:///system", &u, err, sizeof(err)), 0);
+    CU_ASSERT_STRING_EQUAL(u.transport, "");
+    CU_ASSERT_STRING_EQUAL(u.host, "");
+    CU_ASSERT_EQUAL(u.port, 0);
+    CU_ASSERT_FALSE(u.remote);
+    const struct { const char *uri, *why; } bad[] = {
+        { "default", "no scheme" },
+        { "+ssh://h/system", "bad scheme" },
+        { "qemu+://h/system", "bad scheme" },
+        { "qemu+ssh://h:0/system", "port must be 1..65535" },
+        { "qemu+ssh://h:22x/system", "port must be 1..65535" },
+        { "qemu+ssh://h:/system", "port must be 1..65535" },
+        { "qemu+ssh://@h/system", "bad user name" },
+        { "qemu+ssh://[fe80::1/system", "unterminated [IPv6 address]" },
+        { "qemu+ssh://h/system?keyfile=%zz", "bad parameter 'keyfile=%zz'" },
+        { "qemu+ssh://h/system?keyfile=a%00b", "bad parameter" },
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        err[0] = '\0';
+        CU_ASSERT_EQUAL(libvirt_uri_parse(bad[i].uri, &u, err, sizeof(err)), -1);
+        CU_ASSERT_PTR_NOT_NULL(strstr(err, bad[i].why));
+        if (!strstr(err, bad[i].why))
+            fprintf(stderr, "\n%s: '%s'\n", bad[i].uri, err);
+    }
+}
+
+static void join_argv(const struct libvirt_argv *a, char *out, size_t len)
+{
+    out[0] = '\0';
+    for (size_t i = 0; i < a->argc; i++)
+        snprintf(out + strlen(out), len - strlen(out), "%s%s", i ? " " : "", a->argv[i]);
+}
+
+static void test_ssh_tunnel_argv(void)
+{
+    struct libvirt_uri u;
+    struct libvirt_argv a;
+    char err[512], line[2048];
+    CU_ASSERT_EQUAL_FATAL(libvirt_uri_parse("qemu+ssh://ci@h.example:2200/system?keyfile=/k/id"
+                                            "&no_verify=1&no_tty=1", &u, err, sizeof(err)), 0);
+    CU_ASSERT_EQUAL_FATAL(libvirt_ssh_tunnel_argv(&u, "/tmp/dbq.x/gdb", "/pool/d.gdb", &a, err,
+                                                  sizeof(err)), 0);
+    join_argv(&a, line, sizeof(line));
+    CU_ASSERT_STRING_EQUAL(line, "ssh -p 2200 -l ci -i /k/id -T -N -e none -o BatchMode=yes "
+                           "-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null "
+                           "-o ExitOnForwardFailure=yes -o StreamLocalBindUnlink=yes "
+                           "-o ServerAliveInterval=15 -o LogLevel=ERROR "
+                           "-L /tmp/dbq.x/gdb:/pool/d.gdb -- h.example");
+    CU_ASSERT_PTR_NULL(a.argv[a.argc]);
+    /* no user/port/keyfile/flags: only what the URI says; command= is the ssh */
+    CU_ASSERT_EQUAL_FATAL(libvirt_uri_parse("qemu+ssh://h/system?command=/opt/ssh", &u, err,
+                                            sizeof(err)), 0);
+    CU_ASSERT_EQUAL_FATAL(libvirt_ssh_tunnel_argv(&u, "/l", "/r", &a, err, sizeof(err)), 0);
+    join_argv(&a, line, sizeof(line));
+    CU_ASSERT_STRING_EQUAL(line, "/opt/ssh -T -N -e none -o ExitOnForwardFailure=yes "
+                           "-o StreamLocalBindUnlink=yes -o ServerAliveInterval=15 "
+                           "-o LogLevel=ERROR -L /l:/r -- h");
+    /* refused: not ssh, an option-looking host, relative or ':' paths */
+    CU_ASSERT_EQUAL_FATAL(libvirt_uri_parse("qemu+tls://h/system", &u, err, sizeof(err)), 0);
+    CU_ASSERT_EQUAL(libvirt_ssh_tunnel_argv(&u, "/l", "/r", &a, err, sizeof(err)), -1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "transport 'tls': the gdbstub tunnel needs qemu+ssh://"));
+    CU_ASSERT_EQUAL_FATAL(libvirt_uri_parse("qemu+ssh://-oProxyCommand=x/system", &u, err,
+                                            sizeof(err)), 0);
+    CU_ASSERT_EQUAL(libvirt_ssh_tunnel_argv(&u, "/l", "/r", &a, err, sizeof(err)), -1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "not usable on an ssh command line"));
+    CU_ASSERT_EQUAL_FATAL(libvirt_uri_parse("qemu+ssh://h/system", &u, err, sizeof(err)), 0);
+    CU_ASSERT_EQUAL(libvirt_ssh_tunnel_argv(&u, "rel", "/r", &a, err, sizeof(err)), -1);
+    CU_ASSERT_EQUAL(libvirt_ssh_tunnel_argv(&u, "/l", "/r:x", &a, err, sizeof(err)), -1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "must be absolute and without ':'"));
+}
+
+static void test_names(void)
+{
+    char n[160], v[256], g[200];
+    /* local: the launcher's old name, unchanged */
+    CU_ASSERT_EQUAL(libvirt_domain_name(n, sizeof(n), "/runs/kdump-oops/", NULL, 42), 0);
+    CU_ASSERT_STRING_EQUAL(n, "dumpbench-kdump-oops-42");
+    /* remote: this host's name too, unsafe characters replaced, bounded */
+    CU_ASSERT_EQUAL(libvirt_domain_name(n, sizeof(n), "/runs/a b:c", "ci-7.example.com", 42), 0);
+    CU_ASSERT_STRING_EQUAL(n, "dumpbench-a_b_c-ci-7.example.com-42");
+    CU_ASSERT_EQUAL(libvirt_domain_name(n, sizeof(n), "/r/" "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+                                        "hhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhh", 123456), 0);
+    CU_ASSERT_STRING_EQUAL(n, "dumpbench-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx-"
+                              "hhhhhhhhhhhhhhhhhhhhhhhh-123456");
+    CU_ASSERT_EQUAL(libvirt_domain_name(n, 32, "/r/x", "h", 1), -1);   /* too small */
+    /* volumes */
+    CU_ASSERT_EQUAL(libvirt_vol_name(v, sizeof(v), "dumpbench-x-h-1", "capture.raw"), 0);
+    CU_ASSERT_STRING_EQUAL(v, "dumpbench-x-h-1.capture.raw");
+    CU_ASSERT_EQUAL(libvirt_vol_name(v, sizeof(v), "dumpbench-x-h-1", "truth.elf"), 0);
+    CU_ASSERT_STRING_EQUAL(v, "dumpbench-x-h-1.truth.elf");
+    CU_ASSERT_EQUAL(libvirt_vol_name(v, sizeof(v), "dumpbench-x-h-1", "../etc"), -1);
+    CU_ASSERT_EQUAL(libvirt_vol_name(v, sizeof(v), "dumpbench x", "vmlinuz"), -1);
+    CU_ASSERT_EQUAL(libvirt_vol_name(v, sizeof(v), "../d", "vmlinuz"), -1);
+    CU_ASSERT_EQUAL(libvirt_vol_name(v, sizeof(v), "", "vmlinuz"), -1);
+    CU_ASSERT_EQUAL(libvirt_vol_name(v, 10, "dumpbench-x-h-1", "vmlinuz"), -1);
+    /* the remote gdbstub socket: in the pool, hashed when sun_path is too short */
+    CU_ASSERT_EQUAL(libvirt_gdb_sock_path(g, sizeof(g), "/var/tmp/pool/", "dumpbench-x-h-1"), 0);
+    CU_ASSERT_STRING_EQUAL(g, "/var/tmp/pool/dumpbench-x-h-1.gdb");
+    CU_ASSERT_EQUAL(libvirt_domain_name(n, sizeof(n), "/r/xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+                                        "hhhhhhhhhhhhhhhhhhhhhhhh", 123456), 0);
+    CU_ASSERT_EQUAL(libvirt_gdb_sock_path(g, sizeof(g), "/var/lib/libvirt/images/dumpbench", n), 0);
+    CU_ASSERT_EQUAL(strncmp(g, "/var/lib/libvirt/images/dumpbench/dbgdb-", 40), 0);
+    CU_ASSERT_EQUAL(strlen(g), 40 + 8 + 4);
+    CU_ASSERT_STRING_EQUAL(g + strlen(g) - 4, ".gdb");
+    char same[200];
+    CU_ASSERT_EQUAL(libvirt_gdb_sock_path(same, sizeof(same), "/var/lib/libvirt/images/dumpbench", n), 0);
+    CU_ASSERT_STRING_EQUAL(g, same);                      /* deterministic */
+    char longdir[120];
+    memset(longdir, 'p', sizeof(longdir) - 1);
+    longdir[0] = '/';
+    longdir[sizeof(longdir) - 1] = '\0';
+    CU_ASSERT_EQUAL(libvirt_gdb_sock_path(g, sizeof(g), longdir, "d"), -1);
+    CU_ASSERT_EQUAL(libvirt_gdb_sock_path(g, sizeof(g), "pool", "d"), -1);
+}
+
+/* put64/put32/put16: little-endian fields of the test ELF */
+static void put64(uint8_t *p, uint64_t v)
+{
+    for (int i = 0; i < 8; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static void test_core_extract(void)
+{
+    /* ELF64 core: two PT_LOADs (paddr 0x0 2 pages, paddr 0x3000 1 page),
+     * the layout of QEMU's dump-guest-memory (q72:dump/dump.c) */
     char *dir = th_mkdtemp();
-    FILE *log = tmpfile();
-    struct run_result *res = calloc(1, sizeof(*res));
-    run_result_init(res);
-    char err[1024] = "";
-    int rc = libvirt_backend_run(s, dir, log, res, err, sizeof(err));
-    env_restore(&u);
-    CU_ASSERT_EQUAL(rc, QEMU_BACKEND_ERROR);
-    CU_ASSERT_EQUAL(res->outcome, RUN_ERROR);
-    CU_ASSERT_PTR_NOT_NULL(strstr(err, "DUMPBENCH_LIBVIRT_URI=qemu+ssh://buildhost/system is a "
-                                       "remote URI"));
-    CU_ASSERT_PTR_NOT_NULL(strstr(err, "console FIFOs"));
-    CU_ASSERT_PTR_NULL(strstr(err, "SKIPPED"));
-    fclose(log);
-    run_result_clear(res);
-    free(res);
+    char elf[512], out[512], err[512];
+    snprintf(elf, sizeof(elf), "%s/core.elf", dir);
+    snprintf(out, sizeof(out), "%s/ram.bin", dir);
+    size_t fsz = 0x1000 + 3 * 0x1000;
+    uint8_t *f = calloc(1, fsz);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    memcpy(f, "\177ELF", 4);
+    f[4] = 2;
+    f[5] = 1;
+    f[6] = 1;
+    f[16] = 4;                       /* ET_CORE */
+    f[18] = 62;                      /* EM_X86_64 */
+    put64(f + 32, 64);               /* e_phoff */
+    f[52] = 64;                      /* e_ehsize */
+    f[54] = 56;                      /* e_phentsize */
+    f[56] = 2;                       /* e_phnum */
+    const uint64_t loads[2][3] = { { 0x1000, 0x0, 0x2000 }, { 0x3000, 0x3000, 0x1000 } };
+    for (int i = 0; i < 2; i++) {
+        uint8_t *ph = f + 64 + 56 * i;
+        ph[0] = 1;                   /* PT_LOAD */
+        put64(ph + 8, loads[i][0]);
+        put64(ph + 24, loads[i][1]);
+        put64(ph + 32, loads[i][2]);
+        put64(ph + 40, loads[i][2]);
+    }
+    for (size_t i = 0x1000; i < fsz; i++)
+        f[i] = (uint8_t)(0x11 * (i / 0x1000));       /* page k of the data: 0x11*k */
+    FILE *w = fopen(elf, "wb");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(w);
+    CU_ASSERT_EQUAL(fwrite(f, 1, fsz, w), fsz);
+    fclose(w);
+    uint64_t got = 0;
+    /* [0x1000, +0x3000): paddr 0x1000 (from load 0), 0x2000 (no load: zero), 0x3000 (load 1) */
+    CU_ASSERT_EQUAL_FATAL(libvirt_core_extract(elf, 0x1000, 0x3000, out, &got, err, sizeof(err)), 0);
+    CU_ASSERT_EQUAL(got, 0x2000);
+    FILE *r = fopen(out, "rb");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+    uint8_t b[0x3000];
+    CU_ASSERT_EQUAL(fread(b, 1, sizeof(b), r), sizeof(b));
+    CU_ASSERT_EQUAL(fgetc(r), EOF);                   /* exactly size bytes */
+    fclose(r);
+    CU_ASSERT_EQUAL(b[0], 0x22);                      /* paddr 0x1000 = file page 2 */
+    CU_ASSERT_EQUAL(b[0xfff], 0x22);
+    CU_ASSERT_EQUAL(b[0x1000], 0x00);                 /* paddr 0x2000: not RAM */
+    CU_ASSERT_EQUAL(b[0x1fff], 0x00);
+    CU_ASSERT_EQUAL(b[0x2000], 0x33);                 /* paddr 0x3000 = file page 3 */
+    /* a range no PT_LOAD meets, and a file that is not an ELF core */
+    CU_ASSERT_EQUAL(libvirt_core_extract(elf, 0x100000, 0x1000, out, &got, err, sizeof(err)), -1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "no PT_LOAD holds guest memory [0x100000, +0x1000)"));
+    f[16] = 2;                                        /* ET_EXEC */
+    w = fopen(elf, "wb");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(w);
+    CU_ASSERT_EQUAL(fwrite(f, 1, fsz, w), fsz);
+    fclose(w);
+    CU_ASSERT_EQUAL(libvirt_core_extract(elf, 0, 0x1000, out, &got, err, sizeof(err)), -1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "is not ET_CORE"));
+    free(f);
     th_rmtree(dir);
     free(dir);
-    scn_free(s);
 }
 
 static void test_sock_alive(void)
@@ -194,6 +424,16 @@ static int launcher(char *const *args, char **out)
     int st;
     waitpid(pid, &st, 0);
     return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* Each of want[] in x (reported by name when missing). */
+static void want_all(const char *x, const char *const *want, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        CU_ASSERT_PTR_NOT_NULL(strstr(x, want[i]));
+        if (!strstr(x, want[i]))
+            fprintf(stderr, "\nmissing: %s\n", want[i]);
+    }
 }
 
 static void test_launcher_xml(void)
@@ -255,6 +495,27 @@ static void test_launcher_xml(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(x, "DUMPBENCH_LIBVIRT_CONSOLE=tcp: pipe or stream"));
     free(x);
     env_restore(&cm);
+    /* a remote URI: kernel, initrd and disk are pool volumes there, the
+     * console a pty (stream), QMP served by the launcher (no -qmp), the
+     * gdbstub a unix socket in the pool (the ssh tunnel's far end), no
+     * <emulator> (the remote's default); nothing is connected for --xml */
+    struct env_save ru = env_set("DUMPBENCH_LIBVIRT_URI", "qemu+ssh://root@h:2222/system");
+    struct env_save rp = env_set("DUMPBENCH_LIBVIRT_POOL_DIR", "/pool");
+    CU_ASSERT_EQUAL(launcher(args, &x), 0);
+    const char *rwant[] = {
+        "<name>dumpbench-a-", "<kernel>/pool/dumpbench-a-", ".vmlinuz</kernel>",
+        ".initrd</initrd>", "<source file='/pool/dumpbench-a-", ".capture.raw'/>",
+        "<serial type='pty'>", "<qemu:arg value=\"-gdb\"/>",
+        "<qemu:arg value=\"unix:/pool/dumpbench-a-", ".gdb,server=on,wait=off\"/>",
+    };
+    want_all(x, rwant, sizeof(rwant) / sizeof(rwant[0]));
+    CU_ASSERT_PTR_NULL(strstr(x, "-qmp"));
+    CU_ASSERT_PTR_NULL(strstr(x, "/tmp/dbq.x"));
+    CU_ASSERT_PTR_NULL(strstr(x, "/g/vmlinuz"));
+    CU_ASSERT_PTR_NULL(strstr(x, "<emulator>"));
+    free(x);
+    env_restore(&rp);
+    env_restore(&ru);
     /* an option it cannot translate is refused by name, nothing started */
     char *bad[] = { path, "--xml", "-kernel", "/k", "-m", "64M", "-cdrom", "x.iso", NULL };
     CU_ASSERT_EQUAL(launcher(bad, &x), 2);
@@ -264,16 +525,6 @@ static void test_launcher_xml(void)
     CU_ASSERT_EQUAL(launcher(nodisk, &x), 2);
     CU_ASSERT_PTR_NOT_NULL(strstr(x, "need -kernel, -m, -chardev pipe and -drive"));
     free(x);
-}
-
-/* Each of want[] in x (reported by name when missing). */
-static void want_all(const char *x, const char *const *want, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        CU_ASSERT_PTR_NOT_NULL(strstr(x, want[i]));
-        if (!strstr(x, want[i]))
-            fprintf(stderr, "\nmissing: %s\n", want[i]);
-    }
 }
 
 static void test_launcher_xml_s390x(void)
@@ -435,7 +686,11 @@ int register_libvirt_tests(void)
         return -1;
     if (!CU_add_test(s, "SKIPPED reasons (arch, launcher missing)", test_skip_reasons) ||
         !CU_add_test(s, "daemon socket probe", test_sock_alive) ||
-        !CU_add_test(s, "remote URIs refused", test_remote_uri) ||
+        !CU_add_test(s, "remote URIs: which, and what is refused", test_remote_uri) ||
+        !CU_add_test(s, "remote URI parts (qemu+ssh parameters)", test_uri_parse) ||
+        !CU_add_test(s, "gdbstub ssh tunnel command line", test_ssh_tunnel_argv) ||
+        !CU_add_test(s, "domain, volume and gdbstub socket names", test_names) ||
+        !CU_add_test(s, "truth RAM cut out of a dump ELF", test_core_extract) ||
         !CU_add_test(s, "launcher: QEMU argv to domain XML", test_launcher_xml) ||
         !CU_add_test(s, "launcher: s390x argv to domain XML", test_launcher_xml_s390x) ||
         !CU_add_test(s, "launcher: ppc64 argv to domain XML", test_launcher_xml_ppc64))

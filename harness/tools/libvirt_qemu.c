@@ -4,7 +4,11 @@
  *
  *   dumpbench-libvirt-qemu --probe
  *   dumpbench-libvirt-qemu --coredump RUN_DIR FILE   (memory-only ELF of the run's domain)
+ *   dumpbench-libvirt-qemu --coredump-live RUN_DIR FILE  (same, VIR_DUMP_LIVE: the run state
+ *                                                    is left alone, a held guest stays held)
  *   dumpbench-libvirt-qemu --destroy RUN_DIR         (destroy the run's domain if it runs)
+ *   dumpbench-libvirt-qemu --fetch-disk RUN_DIR FILE (remote: the capture disk volume -> FILE)
+ *   dumpbench-libvirt-qemu --cleanup RUN_DIR         (remote: delete the run's pool volumes)
  *   dumpbench-libvirt-qemu --nmi RUN_DIR             (virDomainInjectNMI)
  *   dumpbench-libvirt-qemu --add-vcpus RUN_DIR N     (virDomainSetVcpusFlags, live)
  *   dumpbench-libvirt-qemu --attach-dimm RUN_DIR BYTES ALIAS   (virDomainAttachDeviceFlags,
@@ -29,7 +33,10 @@
  * Runs in the foreground until the domain stops or SIGTERM/SIGINT/SIGHUP
  * (then virDomainDestroy).  Messages go to RUN_DIR/libvirt.log (RUN_DIR:
  * the directory of the -drive file), the XML to RUN_DIR/domain.xml.
- * URI: $DUMPBENCH_LIBVIRT_URI, default qemu:///system.
+ * URI: $DUMPBENCH_LIBVIRT_URI, default qemu:///system.  A remote qemu+ssh://
+ * URI (x86_64 only) is run by run_remote: see "remote URIs" below; the
+ * storage pool is $DUMPBENCH_LIBVIRT_POOL (default "dumpbench"), --xml
+ * takes its directory from $DUMPBENCH_LIBVIRT_POOL_DIR.
  * Exit: 0 domain ran and stopped, 2 bad arguments, 3 libvirt error,
  * --probe: 0 usable (prints the versions), 77 not usable (prints why).
  */
@@ -44,12 +51,21 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include <libvirt/libvirt-qemu.h>
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
+
+#include <harness/libvirt.h>
 
 static volatile sig_atomic_t stop_requested;
 static FILE *logf_;
@@ -616,7 +632,8 @@ static char *domain_xml(const struct machine *m, const char *name, const char *e
     /* -action panic=none: the guest runs on after a panic (ppc64: the
      * kernel's panic=1 reboots it); libvirt must not destroy it then */
     fprintf(f, "  <on_crash>%s</on_crash>\n  <devices>\n", m->panic_none ? "preserve" : "destroy");
-    xml_elem(f, "    ", "emulator", emulator);
+    if (emulator && *emulator)
+        xml_elem(f, "    ", "emulator", emulator);
     if (x86 || m->disk_xml) {
         fprintf(f, "    <disk type='file' device='disk'>\n"
                    "      <driver name='qemu' type='raw' cache='%s'/>\n      <source file='",
@@ -700,6 +717,10 @@ static const char *uri(void)
     return u && *u ? u : "qemu:///system";
 }
 
+static bool remote_uri(void);
+static const char *pool_name(void);
+static virStoragePoolPtr open_pool(virConnectPtr c, char *dir, size_t len, char *err, size_t errlen);
+
 /* --probe [ARCH]: libvirt answers and (s390x, ppc64) accepts the patched
  * emulator for the machine (virConnectGetDomainCapabilities probes it). */
 static int probe(const char *arch_arg)
@@ -722,8 +743,9 @@ static int probe(const char *arch_arg)
         return 77;
     }
     unsigned long lv = 0, hv = 0;
-    char em[PATH_MAX];
-    if (find_emulator(arch, em, sizeof(em)) != 0) {
+    char em[PATH_MAX] = "";
+    /* remote x86_64: the remote's own QEMU (no <emulator>), nothing to find here */
+    if (!(remote_uri() && arch == ARCH_X86_64) && find_emulator(arch, em, sizeof(em)) != 0) {
         if (arch == ARCH_X86_64)
             printf("qemu-system-x86_64 not installed\n");
         else
@@ -753,13 +775,35 @@ static int probe(const char *arch_arg)
         virConnectClose(c);
         return 0;
     }
+    char pool[600] = "";
+    if (remote_uri()) {
+        /* a remote run: qemu+ssh (the gdbstub tunnel) and the storage pool
+         * its files go through */
+        struct libvirt_uri u;
+        char e[1024], dir[PATH_MAX];
+        if (libvirt_uri_parse(uri(), &u, e, sizeof(e)) != 0 || strcmp(u.transport, "ssh") != 0) {
+            printf("%s: a remote run needs qemu+ssh:// (the gdbstub is reached through an ssh "
+                   "tunnel)\n", uri());
+            virConnectClose(c);
+            return 77;
+        }
+        virStoragePoolPtr p = open_pool(c, dir, sizeof(dir), e, sizeof(e));
+        if (!p) {
+            printf("%s\n", e);
+            virConnectClose(c);
+            return 77;
+        }
+        virStoragePoolFree(p);
+        snprintf(pool, sizeof(pool), ", pool %s (%.500s)", pool_name(), dir);
+    }
     if (virConnectGetVersion(c, &hv) < 0) {
         printf("%s: no hypervisor version: %s\n", uri(), lv_err());
         virConnectClose(c);
         return 77;
     }
-    printf("libvirt %lu.%lu.%lu at %s, QEMU %lu.%lu.%lu, emulator %s\n", lv / 1000000,
-           lv / 1000 % 1000, lv % 1000, uri(), hv / 1000000, hv / 1000 % 1000, hv % 1000, em);
+    printf("libvirt %lu.%lu.%lu at %s, QEMU %lu.%lu.%lu, emulator %s%s\n", lv / 1000000,
+           lv / 1000 % 1000, lv % 1000, uri(), hv / 1000000, hv / 1000 % 1000, hv % 1000,
+           remote_uri() ? "(the remote's default)" : em, pool);
     virConnectClose(c);
     return 0;
 }
@@ -853,6 +897,36 @@ static int bridge_open(virDomainPtr d, virConnectPtr c, const char *con_path, st
     }
     say("console through a virDomainOpenConsole stream, bridged to %s.in/.out", con_path);
     return 0;
+}
+
+/*
+ * Close the console stream.  libvirtd 9.0 deadlocks when a console stream is
+ * aborted (or its client disconnects) while the domain object is being freed:
+ * virChrdevFree holds the chardev table's lock and waits for the stream's
+ * (virFDStreamSetInternalCloseCb), virStreamAbort holds the stream's and waits
+ * for the table's (seen here with gdb after launchers were killed mid-run:
+ * the "qemu-event" thread in virChrdevFree, the main thread in
+ * daemonRemoveAllClientStreams -> virStreamAbort; every later API call hung).
+ * So a running domain's console is closed before the domain is destroyed,
+ * and after a domain stopped by itself libvirtd gets time to free it (the
+ * stream's EOF, then 0.5 s) before the stream is closed.
+ */
+static void bridge_close(struct bridge *b, bool domain_stopped)
+{
+    if (!b->st)
+        return;
+    if (domain_stopped) {
+        for (int i = 0; i < 100 && !b->eof; i++)
+            virEventRunDefaultImpl();    /* the 10 ms timer: at most ~1 s */
+        struct timespec ts = { 0, 500L * 1000 * 1000 };
+        nanosleep(&ts, NULL);
+    }
+    if (!b->eof)
+        virStreamEventRemoveCallback(b->st);
+    virStreamAbort(b->st);
+    virStreamFree(b->st);
+    b->st = NULL;
+    b->eof = true;
 }
 
 /* Copy what was appended to fd from pos on to stdout; the new position. */
@@ -958,8 +1032,11 @@ static int live_op(const char *op, const char *run_dir, const char *a1, const ch
     return rc;
 }
 
-/* --coredump RUN_DIR FILE / --destroy RUN_DIR */
-static int domain_op(bool dump, const char *run_dir, const char *file)
+static int coredump_remote(virConnectPtr c, virDomainPtr d, const char *name, const char *run_dir,
+                           const char *file, unsigned flags);
+
+/* --coredump RUN_DIR FILE / --coredump-live RUN_DIR FILE / --destroy RUN_DIR */
+static int domain_op(bool dump, bool live, const char *run_dir, const char *file)
 {
     virSetErrorFunc(NULL, quiet);
     virConnectPtr c = virConnectOpen(uri());
@@ -970,12 +1047,19 @@ static int domain_op(bool dump, const char *run_dir, const char *file)
     char name[256];
     virDomainPtr d = run_domain(c, run_dir, name, sizeof(name));
     int rc = 0;
+    /* memory only, ELF (QEMU dump-guest-memory underneath).  Without LIVE
+     * libvirt pauses a running guest for the dump and resumes it; with LIVE
+     * (the truth snapshot while the gdbstub holds the guest at its
+     * breakpoint) libvirt leaves the run state alone and QEMU's dump keeps
+     * a stopped guest stopped (q72:dump/dump.c dump_init: resume only when
+     * it was running) */
+    unsigned flags = VIR_DUMP_MEMORY_ONLY | (live ? VIR_DUMP_LIVE : 0);
     if (!d) {
         rc = dump ? 3 : 0;          /* nothing to destroy */
+    } else if (dump && remote_uri()) {
+        rc = coredump_remote(c, d, name, run_dir, file, flags);
     } else if (dump) {
-        /* memory only, ELF (QEMU dump-guest-memory underneath), the guest keeps running */
-        if (virDomainCoreDumpWithFormat(d, file, VIR_DOMAIN_CORE_DUMP_FORMAT_RAW,
-                                        VIR_DUMP_MEMORY_ONLY) < 0) {
+        if (virDomainCoreDumpWithFormat(d, file, VIR_DOMAIN_CORE_DUMP_FORMAT_RAW, flags) < 0) {
             fprintf(stderr, "virDomainCoreDumpWithFormat %s: %s\n", name, lv_err());
             rc = 3;
         }
@@ -993,14 +1077,862 @@ static int domain_op(bool dump, const char *run_dir, const char *file)
     return rc;
 }
 
+/* ---- remote URIs (qemu+ssh://) ------------------------------------------
+ * The backend keeps talking to local paths; this program puts each of them
+ * on the libvirt connection (or, for the gdbstub, an ssh tunnel) and never
+ * opens a file of the remote host itself:
+ *   kernel, initrd       pool volumes (virStorageVolCreateXML + Upload), the
+ *                        domain's <kernel>/<initrd> are their remote paths
+ *   capture disk         a sparse pool volume the size of the backend's file;
+ *                        --fetch-disk downloads it (sparse stream) afterwards
+ *   console              <serial type='pty'> + virDomainOpenConsole (stream)
+ *   QMP                  a unix socket at the backend's -qmp path served by
+ *                        a thread: each command through
+ *                        virDomainQemuMonitorCommand; commands naming a host
+ *                        file (pmemsave, dump-guest-memory, ...) are refused
+ *   gdbstub              -gdb unix:POOL_DIR/NAME.gdb on the remote, reached
+ *                        by `ssh -N -L LOCAL:REMOTE` (the URI's ssh options)
+ *   memory dumps         --coredump[-live]: virDomainCoreDumpWithFormat into
+ *                        a pool volume's path, virStorageVolDownload, delete
+ * Volume names: libvirt_vol_name (harness/src/libvirt_remote.c), listed in
+ * RUN_DIR/libvirt-volumes so --cleanup deletes what a failed run left. */
+
+static bool remote_uri(void)
+{
+    return libvirt_uri_remote(uri());
+}
+
+static const char *pool_name(void)
+{
+    const char *p = getenv("DUMPBENCH_LIBVIRT_POOL");
+    return p && *p ? p : "dumpbench";
+}
+
+/* The pool (active, type dir) and its target directory on the remote. */
+static virStoragePoolPtr open_pool(virConnectPtr c, char *dir, size_t len, char *err, size_t errlen)
+{
+    virStoragePoolPtr p = virStoragePoolLookupByName(c, pool_name());
+    if (!p) {
+        snprintf(err, errlen, "no storage pool '%s' on %s (DUMPBENCH_LIBVIRT_POOL; create a "
+                 "directory pool there: virsh -c URI pool-create-as %s dir --target DIR --build): %s",
+                 pool_name(), uri(), pool_name(), lv_err());
+        return NULL;
+    }
+    char *x = virStoragePoolIsActive(p) == 1 ? virStoragePoolGetXMLDesc(p, 0) : NULL;
+    const char *t = x ? strstr(x, "<target>") : NULL;
+    const char *ps = t ? strstr(t, "<path>") : NULL;
+    const char *pe = ps ? strstr(ps, "</path>") : NULL;
+    if (!x || !strstr(x, "<pool type='dir'") || !pe || (size_t)(pe - ps - 6) >= len ||
+        ps[6] != '/') {
+        snprintf(err, errlen, "storage pool '%s' on %s is not an active directory pool%s",
+                 pool_name(), uri(), x ? "" : " (inactive)");
+        free(x);
+        virStoragePoolFree(p);
+        return NULL;
+    }
+    memcpy(dir, ps + 6, (size_t)(pe - ps - 6));
+    dir[pe - ps - 6] = '\0';
+    free(x);
+    return p;
+}
+
+/* RUN_DIR/libvirt-volumes: one volume name a line, written before the
+ * volume is created (so --cleanup finds what a killed run left). */
+static void note_volume(const char *run_dir, const char *vol)
+{
+    char p[PATH_MAX];
+    snprintf(p, sizeof(p), "%s/libvirt-volumes", run_dir);
+    FILE *f = fopen(p, "a");
+    if (f) {
+        fprintf(f, "%s\n", vol);
+        fclose(f);
+    }
+}
+
+/* A raw volume NAME of cap bytes (sparse: allocation 0); an old one of that
+ * name (a run killed before --cleanup) is deleted first. */
+static virStorageVolPtr vol_create(virStoragePoolPtr p, const char *name, unsigned long long cap,
+                                   char *err, size_t errlen)
+{
+    virStorageVolPtr old = virStorageVolLookupByName(p, name);
+    if (old) {
+        virStorageVolDelete(old, 0);
+        virStorageVolFree(old);
+    }
+    char xml[512];
+    snprintf(xml, sizeof(xml), "<volume><name>%s</name><capacity unit='bytes'>%llu</capacity>"
+             "<allocation unit='bytes'>0</allocation><target><format type='raw'/></target>"
+             "</volume>", name, cap);
+    virStorageVolPtr v = virStorageVolCreateXML(p, xml, 0);
+    if (!v)
+        snprintf(err, errlen, "virStorageVolCreateXML %s: %s", name, lv_err());
+    return v;
+}
+
+static int upload_src(virStreamPtr st, char *data, size_t n, void *opaque)
+{
+    (void)st;
+    return (int)read(*(int *)opaque, data, n);
+}
+
+static int vol_upload(virConnectPtr c, virStorageVolPtr v, const char *file, char *err, size_t errlen)
+{
+    int fd = open(file, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0) {
+        snprintf(err, errlen, "%s: %s", file, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    virStreamPtr s = virStreamNew(c, 0);
+    int rc = -1;
+    if (!s || virStorageVolUpload(v, s, 0, (unsigned long long)st.st_size, 0) < 0 ||
+        virStreamSendAll(s, upload_src, &fd) < 0 || virStreamFinish(s) < 0)
+        snprintf(err, errlen, "virStorageVolUpload %s: %s", file, lv_err());
+    else
+        rc = 0;
+    if (s) {
+        if (rc != 0)
+            virStreamAbort(s);
+        virStreamFree(s);
+    }
+    close(fd);
+    return rc;
+}
+
+struct sink {
+    int fd;
+    long long off;
+    bool bad;
+};
+
+static int sink_data(virStreamPtr st, const char *data, size_t n, void *opaque)
+{
+    (void)st;
+    struct sink *k = opaque;
+    for (size_t w = 0; w < n;) {
+        ssize_t r = write(k->fd, data + w, n - w);
+        if (r <= 0) {
+            k->bad = true;
+            return -1;
+        }
+        w += (size_t)r;
+    }
+    k->off += (long long)n;
+    return (int)n;
+}
+
+static int sink_hole(virStreamPtr st, long long len, void *opaque)
+{
+    (void)st;
+    struct sink *k = opaque;
+    if (lseek(k->fd, len, SEEK_CUR) < 0) {
+        k->bad = true;
+        return -1;
+    }
+    k->off += len;
+    return 0;
+}
+
+/* Volume -> local file (sparse: holes stay holes, the size is the volume's). */
+static int vol_download(virConnectPtr c, virStorageVolPtr v, const char *file, bool sparse,
+                        long long *bytes, char *err, size_t errlen)
+{
+    struct sink k = { open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644), 0, false };
+    if (k.fd < 0) {
+        snprintf(err, errlen, "%s: %s", file, strerror(errno));
+        return -1;
+    }
+    virStreamPtr s = virStreamNew(c, 0);
+    int rc = -1;
+    if (!s || virStorageVolDownload(v, s, 0, 0, sparse ? VIR_STORAGE_VOL_DOWNLOAD_SPARSE_STREAM : 0) < 0 ||
+        (sparse ? virStreamSparseRecvAll(s, sink_data, sink_hole, &k)
+                : virStreamRecvAll(s, sink_data, &k)) < 0 ||
+        virStreamFinish(s) < 0)
+        snprintf(err, errlen, "virStorageVolDownload to %s: %s", file,
+                 k.bad ? strerror(errno) : lv_err());
+    else if (ftruncate(k.fd, k.off) != 0)
+        snprintf(err, errlen, "%s: %s", file, strerror(errno));
+    else
+        rc = 0;
+    if (s) {
+        if (rc != 0)
+            virStreamAbort(s);
+        virStreamFree(s);
+    }
+    if (close(k.fd) != 0 && rc == 0) {
+        snprintf(err, errlen, "%s: %s", file, strerror(errno));
+        rc = -1;
+    }
+    *bytes = k.off;
+    return rc;
+}
+
+static void vol_delete_name(virStoragePoolPtr p, const char *name)
+{
+    virStorageVolPtr v = virStorageVolLookupByName(p, name);
+    if (v) {
+        if (virStorageVolDelete(v, 0) < 0)
+            say("virStorageVolDelete %s: %s", name, lv_err());
+        virStorageVolFree(v);
+    }
+}
+
+/* The volume role (e.g. "capture.raw") listed in RUN_DIR/libvirt-volumes. */
+static int run_volume(const char *run_dir, const char *role, char *out, size_t len)
+{
+    char p[PATH_MAX], line[512], suffix[64];
+    snprintf(p, sizeof(p), "%s/libvirt-volumes", run_dir);
+    snprintf(suffix, sizeof(suffix), ".%s", role);
+    FILE *f = fopen(p, "r");
+    if (!f)
+        return -1;
+    int rc = -1;
+    while (fgets(line, sizeof(line), f)) {
+        line[strcspn(line, "\n")] = '\0';
+        size_t l = strlen(line), sl = strlen(suffix);
+        if (l > sl && strcmp(line + l - sl, suffix) == 0) {
+            rc = snprintf(out, len, "%s", line) < (int)len ? 0 : -1;
+        }
+    }
+    fclose(f);
+    return rc;
+}
+
+/* ---- QMP through virDomainQemuMonitorCommand ---- */
+struct qmp_proxy {
+    int lfd;
+    char path[PATH_MAX];
+    pthread_t th;
+    bool started;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    virDomainPtr dom;            /* set once the domain runs */
+    bool dom_failed;             /* the domain will never run */
+    volatile bool stop;
+};
+
+/* The "execute" name of one QMP command line ("" if none). */
+static void qmp_cmd_name(const char *line, char *out, size_t len)
+{
+    out[0] = '\0';
+    const char *e = strstr(line, "\"execute\"");
+    if (!e)
+        return;
+    e += 9;
+    while (*e == ' ' || *e == ':')
+        e++;
+    if (*e != '"')
+        return;
+    e++;
+    size_t n = strcspn(e, "\"");
+    if (n >= len)
+        return;
+    memcpy(out, e, n);
+    out[n] = '\0';
+}
+
+static void qmp_reply(int fd, const char *txt)
+{
+    size_t n = strlen(txt);
+    for (size_t w = 0; w < n;) {
+        ssize_t k = write(fd, txt + w, n - w);
+        if (k <= 0)
+            return;
+        w += (size_t)k;
+    }
+    if (write(fd, "\n", 1) != 1)
+        return;
+}
+
+static void qmp_error(int fd, const char *desc)
+{
+    char b[1200], esc[1000];
+    size_t o = 0;
+    for (const char *p = desc; *p && o + 3 < sizeof(esc); p++) {
+        if (*p == '"' || *p == '\\')
+            esc[o++] = '\\';
+        esc[o++] = (unsigned char)*p < ' ' ? ' ' : *p;
+    }
+    esc[o] = '\0';
+    snprintf(b, sizeof(b), "{\"error\": {\"class\": \"GenericError\", \"desc\": \"%s\"}}", esc);
+    qmp_reply(fd, b);
+}
+
+static void qmp_handle(struct qmp_proxy *q, int fd, const char *line)
+{
+    char cmd[64], msg[700];
+    qmp_cmd_name(line, cmd, sizeof(cmd));
+    /* QEMU writes these files on its own host: through the API instead
+     * (--coredump, --coredump-live, --fetch-disk) */
+    static const char *const host_files[] = { "pmemsave", "memsave", "dump-guest-memory",
+                                              "screendump", "migrate", "human-monitor-command" };
+    if (!cmd[0]) {
+        qmp_error(fd, "not a QMP command (no \"execute\")");
+        return;
+    }
+    if (strcmp(cmd, "qmp_capabilities") == 0) {
+        qmp_reply(fd, "{\"return\": {}}");       /* libvirt negotiated them */
+        return;
+    }
+    for (size_t i = 0; i < sizeof(host_files) / sizeof(host_files[0]); i++)
+        if (strcmp(cmd, host_files[i]) == 0) {
+            snprintf(msg, sizeof(msg), "%s: QEMU runs on the remote libvirt host (%s); files "
+                     "are fetched through storage volumes, not by QMP", cmd, uri());
+            qmp_error(fd, msg);
+            return;
+        }
+    pthread_mutex_lock(&q->mu);
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += 300;
+    while (!q->dom && !q->dom_failed && !q->stop &&
+           pthread_cond_timedwait(&q->cv, &q->mu, &until) == 0)
+        ;
+    virDomainPtr d = q->dom;
+    pthread_mutex_unlock(&q->mu);
+    if (!d) {
+        qmp_error(fd, "the domain is not running");
+        return;
+    }
+    char *res = NULL;
+    if (virDomainQemuMonitorCommand(d, line, &res, 0) < 0) {
+        snprintf(msg, sizeof(msg), "virDomainQemuMonitorCommand %s: %s", cmd, lv_err());
+        qmp_error(fd, msg);
+        return;
+    }
+    qmp_reply(fd, res);
+    free(res);
+}
+
+static void *qmp_thread(void *opaque)
+{
+    struct qmp_proxy *q = opaque;
+    virSetErrorFunc(NULL, quiet);
+    int cfd = -1;
+    char buf[65536];
+    size_t len = 0;
+    while (!q->stop) {
+        struct pollfd pfd = { cfd >= 0 ? cfd : q->lfd, POLLIN, 0 };
+        if (poll(&pfd, 1, 200) <= 0)
+            continue;
+        if (cfd < 0) {
+            cfd = accept4(q->lfd, NULL, NULL, SOCK_CLOEXEC);
+            if (cfd >= 0) {
+                len = 0;
+                qmp_reply(cfd, "{\"QMP\": {\"version\": {\"qemu\": {\"major\": 0, \"minor\": 0, "
+                          "\"micro\": 0}, \"package\": \"dumpbench-libvirt-qemu: "
+                          "virDomainQemuMonitorCommand\"}, \"capabilities\": []}}");
+            }
+            continue;
+        }
+        ssize_t n = read(cfd, buf + len, sizeof(buf) - 1 - len);
+        if (n <= 0) {
+            close(cfd);
+            cfd = -1;
+            continue;
+        }
+        len += (size_t)n;
+        buf[len] = '\0';
+        char *nl;
+        while ((nl = memchr(buf, '\n', len))) {
+            *nl = '\0';
+            if (nl > buf)
+                qmp_handle(q, cfd, buf);
+            size_t used = (size_t)(nl + 1 - buf);
+            memmove(buf, nl + 1, len - used);
+            len -= used;
+            buf[len] = '\0';
+        }
+        if (len == sizeof(buf) - 1) {
+            qmp_error(cfd, "command longer than 64 KiB");
+            len = 0;
+        }
+    }
+    if (cfd >= 0)
+        close(cfd);
+    return NULL;
+}
+
+/* -qmp unix:PATH,server=on,wait=off: PATH */
+static int unix_opt_path(const char *v, char *out, size_t len)
+{
+    if (!v || strncmp(v, "unix:", 5) != 0)
+        return -1;
+    size_t n = strcspn(v + 5, ",");
+    if (n == 0 || n >= len)
+        return -1;
+    memcpy(out, v + 5, n);
+    out[n] = '\0';
+    return 0;
+}
+
+static int qmp_proxy_start(struct qmp_proxy *q, const char *path)
+{
+    memset(q, 0, sizeof(*q));
+    q->lfd = -1;
+    pthread_mutex_init(&q->mu, NULL);
+    pthread_cond_init(&q->cv, NULL);
+    struct sockaddr_un a;
+    memset(&a, 0, sizeof(a));
+    a.sun_family = AF_UNIX;
+    if (strlen(path) >= sizeof(a.sun_path))
+        return -1;
+    snprintf(q->path, sizeof(q->path), "%s", path);
+    memcpy(a.sun_path, path, strlen(path) + 1);
+    q->lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    unlink(path);
+    if (q->lfd < 0 || bind(q->lfd, (struct sockaddr *)&a, sizeof(a)) != 0 || listen(q->lfd, 1) != 0 ||
+        pthread_create(&q->th, NULL, qmp_thread, q) != 0) {
+        say("QMP proxy at %s: %s", path, strerror(errno));
+        return -1;
+    }
+    q->started = true;
+    return 0;
+}
+
+static void qmp_proxy_set(struct qmp_proxy *q, virDomainPtr d)
+{
+    pthread_mutex_lock(&q->mu);
+    q->dom = d;
+    q->dom_failed = d == NULL;
+    pthread_cond_broadcast(&q->cv);
+    pthread_mutex_unlock(&q->mu);
+}
+
+static void qmp_proxy_stop(struct qmp_proxy *q)
+{
+    if (q->started) {
+        pthread_mutex_lock(&q->mu);
+        q->stop = true;
+        pthread_cond_broadcast(&q->cv);
+        pthread_mutex_unlock(&q->mu);
+        pthread_join(q->th, NULL);
+    }
+    if (q->lfd >= 0) {
+        close(q->lfd);
+        unlink(q->path);
+    }
+    q->started = false;
+    q->lfd = -1;
+}
+
+/* ---- the gdbstub through an ssh tunnel ---- */
+static pid_t tunnel_start(const struct libvirt_uri *u, const char *local, const char *remote)
+{
+    struct libvirt_argv av;
+    char err[300];
+    if (libvirt_ssh_tunnel_argv(u, local, remote, &av, err, sizeof(err)) != 0) {
+        say("gdbstub tunnel: %s", err);
+        return -1;
+    }
+    char line[2048] = "";
+    for (size_t i = 0; i < av.argc; i++)
+        snprintf(line + strlen(line), sizeof(line) - strlen(line), "%s%s", i ? " " : "", av.argv[i]);
+    pid_t pid = fork();
+    if (pid == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGTERM);
+        int nul = open("/dev/null", O_RDWR);
+        if (nul >= 0) {
+            dup2(nul, 0);
+            dup2(nul, 1);
+        }
+        if (logf_)
+            dup2(fileno(logf_), 2);
+        execvp(av.argv[0], av.argv);
+        fprintf(stderr, "exec %s: %s\n", av.argv[0], strerror(errno));
+        _exit(127);
+    }
+    if (pid < 0)
+        say("gdbstub tunnel: fork: %s", strerror(errno));
+    else
+        say("gdbstub tunnel (pid %d): %s", (int)pid, line);
+    return pid;
+}
+
+static void tunnel_stop(pid_t pid)
+{
+    if (pid <= 0)
+        return;
+    kill(pid, SIGTERM);
+    int st;
+    for (int i = 0; i < 50; i++) {
+        if (waitpid(pid, &st, WNOHANG) == pid)
+            return;
+        struct timespec ts = { 0, 20 * 1000 * 1000 };
+        nanosleep(&ts, NULL);
+    }
+    kill(pid, SIGKILL);
+    waitpid(pid, &st, 0);
+}
+
+struct remote {
+    struct libvirt_uri u;
+    virStoragePoolPtr pool;
+    char pool_dir[PATH_MAX];
+    char kernel[PATH_MAX], initrd[PATH_MAX], disk[PATH_MAX];   /* remote paths */
+    char vol_kernel[256], vol_initrd[256], vol_disk[256];
+    char gdb_remote[PATH_MAX], gdb_local[PATH_MAX], gdb_arg[PATH_MAX + 32];
+};
+
+/* The remote paths a machine uses when pool_dir holds its volumes (a dir
+ * pool's volume path is DIR/NAME): the domain XML of a remote run. */
+static int remote_paths(struct machine *m, struct remote *r, const char *name, char *err,
+                        size_t errlen)
+{
+    if (libvirt_vol_name(r->vol_kernel, sizeof(r->vol_kernel), name, "vmlinuz") != 0 ||
+        libvirt_vol_name(r->vol_initrd, sizeof(r->vol_initrd), name, "initrd") != 0 ||
+        libvirt_vol_name(r->vol_disk, sizeof(r->vol_disk), name, "capture.raw") != 0) {
+        snprintf(err, errlen, "domain name %s: no volume names", name);
+        return -1;
+    }
+    if (libvirt_gdb_sock_path(r->gdb_remote, sizeof(r->gdb_remote), r->pool_dir, name) != 0) {
+        snprintf(err, errlen, "pool directory %.300s: too long for the gdbstub socket", r->pool_dir);
+        return -1;
+    }
+    if (!r->kernel[0]) {
+        snprintf(r->kernel, sizeof(r->kernel), "%.3800s/%s", r->pool_dir, r->vol_kernel);
+        snprintf(r->initrd, sizeof(r->initrd), "%.3800s/%s", r->pool_dir, r->vol_initrd);
+        snprintf(r->disk, sizeof(r->disk), "%.3800s/%s", r->pool_dir, r->vol_disk);
+    }
+    if (unix_opt_path(m->gdb, r->gdb_local, sizeof(r->gdb_local)) != 0) {
+        snprintf(err, errlen, "-gdb %s: a remote run needs unix:PATH", m->gdb ? m->gdb : "(none)");
+        return -1;
+    }
+    snprintf(r->gdb_arg, sizeof(r->gdb_arg), "unix:%s,server=on,wait=off", r->gdb_remote);
+    m->kernel = r->kernel;
+    m->initrd = m->initrd ? r->initrd : NULL;
+    snprintf(m->disk, sizeof(m->disk), "%s", r->disk);
+    m->gdb = r->gdb_arg;
+    m->qmp = NULL;                  /* served here (struct qmp_proxy) */
+    m->console_stream = true;       /* the FIFOs are on this host */
+    return 0;
+}
+
+/* Kernel, initrd and the capture disk as volumes; the paths into r. */
+static int remote_volumes(virConnectPtr c, struct remote *r, const char *run_dir,
+                          const char *kernel, const char *initrd, const char *disk,
+                          char *err, size_t errlen)
+{
+    struct { const char *vol, *file; char *path; bool upload; } v[3] = {
+        { r->vol_kernel, kernel, r->kernel, true },
+        { r->vol_initrd, initrd, r->initrd, true },
+        { r->vol_disk, disk, r->disk, false },
+    };
+    for (int i = 0; i < 3; i++) {
+        if (!v[i].file)
+            continue;
+        struct stat st;
+        if (stat(v[i].file, &st) != 0) {
+            snprintf(err, errlen, "%s: %s", v[i].file, strerror(errno));
+            return -1;
+        }
+        note_volume(run_dir, v[i].vol);
+        virStorageVolPtr vol = vol_create(r->pool, v[i].vol, (unsigned long long)st.st_size, err, errlen);
+        if (!vol)
+            return -1;
+        int rc = v[i].upload ? vol_upload(c, vol, v[i].file, err, errlen) : 0;
+        char *path = rc == 0 ? virStorageVolGetPath(vol) : NULL;
+        virStorageVolFree(vol);
+        if (rc != 0)
+            return -1;
+        if (!path || strlen(path) >= PATH_MAX) {
+            snprintf(err, errlen, "virStorageVolGetPath %s: %s", v[i].vol, path ? "too long" : lv_err());
+            free(path);
+            return -1;
+        }
+        snprintf(v[i].path, PATH_MAX, "%s", path);
+        free(path);
+        say("volume %s (%lld bytes%s) in pool %s: %s", v[i].vol, (long long)st.st_size,
+            v[i].upload ? ", uploaded" : ", sparse", pool_name(), v[i].path);
+    }
+    return 0;
+}
+
+/* --coredump / --coredump-live on a remote domain: into a pool volume's
+ * path there, downloaded to FILE, the volume deleted. */
+static int coredump_remote(virConnectPtr c, virDomainPtr d, const char *name, const char *run_dir,
+                           const char *file, unsigned flags)
+{
+    char dir[PATH_MAX], err[1024], vol[256];
+    virStoragePoolPtr p = open_pool(c, dir, sizeof(dir), err, sizeof(err));
+    if (!p) {
+        fprintf(stderr, "%s\n", err);
+        return 3;
+    }
+    const char *role = flags & VIR_DUMP_LIVE ? "truth.elf" : "post.elf";
+    int rc = 3;
+    if (libvirt_vol_name(vol, sizeof(vol), name, role) != 0) {
+        fprintf(stderr, "domain %s: no volume name\n", name);
+        virStoragePoolFree(p);
+        return 3;
+    }
+    note_volume(run_dir, vol);
+    virStorageVolPtr v = vol_create(p, vol, 0, err, sizeof(err));
+    char *path = v ? virStorageVolGetPath(v) : NULL;
+    long long bytes = 0;
+    if (!v || !path) {
+        fprintf(stderr, "%s\n", v ? lv_err() : err);
+    } else if (virDomainCoreDumpWithFormat(d, path, VIR_DOMAIN_CORE_DUMP_FORMAT_RAW, flags) < 0) {
+        fprintf(stderr, "virDomainCoreDumpWithFormat %s into volume %s: %s\n", name, vol, lv_err());
+    } else if (vol_download(c, v, file, false, &bytes, err, sizeof(err)) != 0) {
+        fprintf(stderr, "%s\n", err);
+    } else {
+        printf("%s: %lld bytes through volume %s/%s\n", file, bytes, pool_name(), vol);
+        rc = 0;
+    }
+    free(path);
+    if (v) {
+        virStorageVolDelete(v, 0);
+        virStorageVolFree(v);
+    }
+    virStoragePoolFree(p);
+    return rc;
+}
+
+/* --fetch-disk RUN_DIR FILE / --cleanup RUN_DIR */
+static int volume_op(bool fetch, const char *run_dir, const char *file)
+{
+    virSetErrorFunc(NULL, quiet);
+    char vol[256], dir[PATH_MAX], err[1024];
+    if (fetch && run_volume(run_dir, "capture.raw", vol, sizeof(vol)) != 0) {
+        fprintf(stderr, "%s/libvirt-volumes names no capture disk volume\n", run_dir);
+        return 3;
+    }
+    char p[PATH_MAX];
+    snprintf(p, sizeof(p), "%s/libvirt-volumes", run_dir);
+    if (!fetch && access(p, F_OK) != 0)
+        return 0;                   /* nothing was created */
+    virConnectPtr c = virConnectOpen(uri());
+    if (!c) {
+        fprintf(stderr, "cannot connect to %s: %s\n", uri(), lv_err());
+        return 3;
+    }
+    virStoragePoolPtr pool = open_pool(c, dir, sizeof(dir), err, sizeof(err));
+    int rc = pool ? 0 : 3;
+    if (!pool)
+        fprintf(stderr, "%s\n", err);
+    if (pool && fetch) {
+        virStorageVolPtr v = virStorageVolLookupByName(pool, vol);
+        long long bytes = 0;
+        if (!v) {
+            fprintf(stderr, "volume %s: %s\n", vol, lv_err());
+            rc = 3;
+        } else if (vol_download(c, v, file, true, &bytes, err, sizeof(err)) != 0) {
+            fprintf(stderr, "%s\n", err);
+            rc = 3;
+        } else {
+            printf("%s: %lld bytes (sparse) from volume %s/%s\n", file, bytes, pool_name(), vol);
+            virStorageVolDelete(v, 0);
+        }
+        if (v)
+            virStorageVolFree(v);
+    } else if (pool) {
+        FILE *f = fopen(p, "r");
+        char line[512];
+        unsigned n = 0;
+        while (f && fgets(line, sizeof(line), f)) {
+            line[strcspn(line, "\n")] = '\0';
+            virStorageVolPtr v = line[0] ? virStorageVolLookupByName(pool, line) : NULL;
+            if (v) {
+                if (virStorageVolDelete(v, 0) == 0)
+                    n++;
+                else
+                    fprintf(stderr, "virStorageVolDelete %s: %s\n", line, lv_err());
+                virStorageVolFree(v);
+            }
+        }
+        if (f)
+            fclose(f);
+        if (n)
+            printf("deleted %u volume(s) of the run from pool %s\n", n, pool_name());
+    }
+    if (pool)
+        virStoragePoolFree(pool);
+    virConnectClose(c);
+    return rc;
+}
+
+static bool domain_running(virDomainPtr d, const char *name, int *rc)
+{
+    int act = virDomainIsActive(d);
+    if (act == 0) {
+        say("domain %s stopped", name);
+        return false;
+    }
+    if (act < 0 && virGetLastErrorCode() == VIR_ERR_NO_DOMAIN) {
+        say("domain %s is gone (transient domain stopped)", name);
+        return false;
+    }
+    if (act < 0) {
+        say("virDomainIsActive: %s", lv_err());
+        *rc = 3;
+        return false;
+    }
+    return true;
+}
+
+/* The whole remote run (x86_64): volumes, domain, QMP proxy, console
+ * stream, gdbstub tunnel; until the domain stops or a signal. */
+static int run_remote(struct machine *m, const char *rundir, const char *em)
+{
+    struct remote r;
+    memset(&r, 0, sizeof(r));
+    char err[1024], host[128] = "host", name[160], qmp_local[PATH_MAX] = "";
+    if (m->arch != ARCH_X86_64) {
+        fprintf(stderr, "dumpbench-libvirt-qemu: remote URI %s: only x86_64 machines run remotely "
+                "(the s390x/ppc64 firmware objects read and write files on QEMU's host and report "
+                "in QEMU's stderr, which the libvirt API does not carry)\n", uri());
+        return 2;
+    }
+    if (libvirt_uri_parse(uri(), &r.u, err, sizeof(err)) != 0 || strcmp(r.u.transport, "ssh") != 0) {
+        fprintf(stderr, "dumpbench-libvirt-qemu: %s\n", r.u.transport[0] ? err :
+                "a remote run needs qemu+ssh:// (the gdbstub is reached through an ssh tunnel)");
+        return 2;
+    }
+    gethostname(host, sizeof(host) - 1);
+    if (libvirt_domain_name(name, sizeof(name), rundir, host, (long)getpid()) != 0 ||
+        unix_opt_path(m->qmp, qmp_local, sizeof(qmp_local)) != 0) {
+        fprintf(stderr, "dumpbench-libvirt-qemu: a remote run needs -qmp unix:PATH\n");
+        return 2;
+    }
+    char p[PATH_MAX + 32];
+    snprintf(p, sizeof(p), "%s/libvirt.log", rundir);
+    logf_ = fopen(p, "a");
+    /* QMP first: the backend connects within 20 s, uploads may take longer */
+    struct qmp_proxy qp;
+    if (qmp_proxy_start(&qp, qmp_local) != 0)
+        return 3;
+    say("QMP at %s served through virDomainQemuMonitorCommand", qmp_local);
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_signal;
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+    virSetErrorFunc(NULL, quiet);
+    int rc = 3;
+    virConnectPtr c = NULL;
+    virDomainPtr d = NULL;
+    pid_t tunnel = -1;
+    char *xml = NULL;
+    const char *kernel = m->kernel, *initrd = m->initrd;
+    char disk[PATH_MAX];
+    snprintf(disk, sizeof(disk), "%s", m->disk);
+    struct bridge br;
+    memset(&br, 0, sizeof(br));
+    br.in_fd = br.out_fd = -1;
+    if (virEventRegisterDefaultImpl() < 0) {
+        say("virEventRegisterDefaultImpl: %s", lv_err());
+        goto out;
+    }
+    say("connecting to %s", uri());
+    c = virConnectOpen(uri());
+    if (!c) {
+        say("cannot connect to %s: %s", uri(), lv_err());
+        goto out;
+    }
+    r.pool = open_pool(c, r.pool_dir, sizeof(r.pool_dir), err, sizeof(err));
+    if (!r.pool) {
+        say("%s", err);
+        goto out;
+    }
+    if (remote_paths(m, &r, name, err, sizeof(err)) != 0 ||
+        remote_volumes(c, &r, rundir, kernel, initrd, disk, err, sizeof(err)) != 0) {
+        say("%s", err);
+        goto out;
+    }
+    snprintf(m->disk, sizeof(m->disk), "%s", r.disk);   /* the volume's path there */
+    xml = domain_xml(m, name, em);
+    if (!xml)
+        goto out;
+    snprintf(p, sizeof(p), "%s/domain.xml", rundir);
+    FILE *xf = fopen(p, "w");
+    if (xf) {
+        fputs(xml, xf);
+        fclose(xf);
+    }
+    say("creating domain %s on %s (the remote's default emulator, files in pool %s at %s)",
+        name, uri(), pool_name(), r.pool_dir);
+    d = virDomainCreateXML(c, xml, VIR_DOMAIN_START_AUTODESTROY);
+    if (!d) {
+        say("virDomainCreateXML: %s", lv_err());
+        goto out;
+    }
+    say("domain %s running", name);
+    snprintf(p, sizeof(p), "%s/libvirt-domain", rundir);
+    FILE *nf = fopen(p, "w");
+    if (nf) {
+        fprintf(nf, "%s\n", name);
+        fclose(nf);
+    }
+    qmp_proxy_set(&qp, d);
+    tunnel = tunnel_start(&r.u, r.gdb_local, r.gdb_remote);
+    if (tunnel < 0 || bridge_open(d, c, m->con_path, &br) != 0)
+        goto out;
+    rc = 0;
+    for (unsigned tick = 0; !stop_requested; tick++) {
+        bridge_input(&br);
+        virEventRunDefaultImpl();        /* returns after the 10 ms timer at the latest */
+        if (tick % 10 == 0 && !domain_running(d, name, &rc))
+            break;
+        int st;
+        if (tick % 10 == 5 && waitpid(tunnel, &st, WNOHANG) == tunnel) {
+            say("gdbstub tunnel exited (%s %d)", WIFEXITED(st) ? "status" : "signal",
+                WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st));
+            tunnel = -1;
+            rc = 3;
+            break;
+        }
+    }
+out:
+    if (!d)
+        qmp_proxy_set(&qp, NULL);
+    if (d && (stop_requested || rc != 0) && virDomainIsActive(d) == 1) {
+        say("%s: destroying %s", stop_requested ? "stop requested" : "error", name);
+        bridge_close(&br, false);        /* before the domain goes (bridge_close) */
+        if (virDomainDestroy(d) < 0)
+            say("virDomainDestroy: %s", lv_err());
+    }
+    qmp_proxy_stop(&qp);
+    tunnel_stop(tunnel);
+    bridge_close(&br, true);
+    if (br.in_fd >= 0)
+        close(br.in_fd);
+    if (br.out_fd >= 0)
+        close(br.out_fd);
+    if (r.pool) {
+        /* the boot files are not needed any more; the disk is, by --fetch-disk */
+        vol_delete_name(r.pool, r.vol_kernel);
+        vol_delete_name(r.pool, r.vol_initrd);
+        virStoragePoolFree(r.pool);
+    }
+    free(xml);
+    if (d)
+        virDomainFree(d);
+    if (c)
+        virConnectClose(c);
+    if (logf_)
+        fclose(logf_);
+    logf_ = NULL;
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     if ((argc == 2 || argc == 3) && strcmp(argv[1], "--probe") == 0)
         return probe(argc == 3 ? argv[2] : NULL);
     if (argc == 4 && strcmp(argv[1], "--coredump") == 0)
-        return domain_op(true, argv[2], argv[3]);
+        return domain_op(true, false, argv[2], argv[3]);
+    if (argc == 4 && strcmp(argv[1], "--coredump-live") == 0)
+        return domain_op(true, true, argv[2], argv[3]);
     if (argc == 3 && strcmp(argv[1], "--destroy") == 0)
-        return domain_op(false, argv[2], NULL);
+        return domain_op(false, false, argv[2], NULL);
+    if (argc == 4 && strcmp(argv[1], "--fetch-disk") == 0)
+        return volume_op(true, argv[2], argv[3]);
+    if (argc == 3 && strcmp(argv[1], "--cleanup") == 0)
+        return volume_op(false, argv[2], NULL);
     if (argc == 3 && strcmp(argv[1], "--nmi") == 0)
         return live_op(argv[1], argv[2], NULL, NULL);
     if (argc == 4 && strcmp(argv[1], "--add-vcpus") == 0)
@@ -1032,6 +1964,45 @@ int main(int argc, char **argv)
         absolute(initrd, sizeof(initrd));
         m.initrd = initrd;
     }
+    snprintf(rundir, sizeof(rundir), "%s", m.disk);
+    char *sl = strrchr(rundir, '/');
+    if (sl)
+        *sl = '\0';
+    else
+        snprintf(rundir, sizeof(rundir), ".");
+    if (remote_uri()) {
+        /* no <emulator>: the remote libvirt's default for x86_64/pc (a path
+         * on this host means nothing there) */
+        em[0] = '\0';
+        char host[128] = "host";
+        gethostname(host, sizeof(host) - 1);
+        if (!xml_only) {
+            int rrc = run_remote(&m, rundir, em);
+            machine_free(&m);
+            return rrc;
+        }
+        /* --xml: what run_remote creates, with the pool's directory from
+         * DUMPBENCH_LIBVIRT_POOL_DIR (nothing is asked) */
+        struct remote r;
+        memset(&r, 0, sizeof(r));
+        const char *pd = getenv("DUMPBENCH_LIBVIRT_POOL_DIR");
+        snprintf(r.pool_dir, sizeof(r.pool_dir), "%s", pd && *pd ? pd : "/POOL-DIR");
+        char e[512] = "only x86_64 machines run on a remote URI";
+        if (m.arch != ARCH_X86_64 ||
+            libvirt_domain_name(name, sizeof(name), rundir, host, (long)getpid()) != 0 ||
+            remote_paths(&m, &r, name, e, sizeof(e)) != 0) {
+            fprintf(stderr, "dumpbench-libvirt-qemu: %s\n", e);
+            machine_free(&m);
+            return 2;
+        }
+        char *x = domain_xml(&m, name, em);
+        machine_free(&m);
+        if (!x)
+            return 3;
+        fputs(x, stdout);
+        free(x);
+        return 0;
+    }
     if (emulator)
         abs_path(emulator, em, sizeof(em));
     /* --xml --emulator PATH prints what would be created, whether PATH exists or not */
@@ -1041,14 +2012,11 @@ int main(int argc, char **argv)
         machine_free(&m);
         return 2;
     }
-    snprintf(rundir, sizeof(rundir), "%s", m.disk);
-    char *sl = strrchr(rundir, '/');
-    if (sl)
-        *sl = '\0';
-    else
-        snprintf(rundir, sizeof(rundir), ".");
-    const char *base = strrchr(rundir, '/');
-    snprintf(name, sizeof(name), "dumpbench-%.80s-%ld", base ? base + 1 : rundir, (long)getpid());
+    if (libvirt_domain_name(name, sizeof(name), rundir, NULL, (long)getpid()) != 0) {
+        fprintf(stderr, "dumpbench-libvirt-qemu: run directory %s: no domain name\n", rundir);
+        machine_free(&m);
+        return 2;
+    }
     const char *cm = getenv("DUMPBENCH_LIBVIRT_CONSOLE");
     if (cm && strcmp(cm, "stream") == 0)
         m.console_stream = true;
@@ -1177,15 +2145,11 @@ int main(int argc, char **argv)
     }
     if (stop_requested && virDomainIsActive(d) == 1) {
         say("stop requested: destroying %s", name);
+        bridge_close(&br, false);        /* before the domain goes (bridge_close) */
         if (virDomainDestroy(d) < 0)
             say("virDomainDestroy: %s", lv_err());
     }
-    if (br.st) {
-        if (!br.eof)
-            virStreamEventRemoveCallback(br.st);
-        virStreamAbort(br.st);
-        virStreamFree(br.st);
-    }
+    bridge_close(&br, true);
     if (br.in_fd >= 0)
         close(br.in_fd);
     if (br.out_fd >= 0)
