@@ -101,10 +101,14 @@ sim-scenarios: build-all
 # these build the patched QEMU and the kernels into the cache).  All run
 # even when one fails; the phase fails if any failed.  Last,
 # ci/check-asan-qemu: the ASan variant of the QEMU those built (never a QEMU
-# build of its own: not cached = SKIPPED).
+# build of its own: not cached = SKIPPED), then ci/replay-real in mode
+# script: one crash scenario per arch recorded and replayed, the replay must
+# be identical (never builds: what is not in the cache is SKIPPED).
 real-scenarios: build-all
 	@rc=0; ci/real-scenarios || rc=1; ci/real-libvirt || rc=1; ci/real-s390x || rc=1; ci/real-ppc64 || rc=1; \
-	    CHECK_ASAN_QEMU_CACHED_ONLY=1 ci/check-asan-qemu || rc=1; exit $$rc
+	    CHECK_ASAN_QEMU_CACHED_ONLY=1 ci/check-asan-qemu || rc=1; \
+	    REPLAY_MODES=script REPLAY_REPEAT=1 REPLAY_PRUNE=1 REPLAY_OUT=out/replay-check \
+	        ci/replay-real x86_64 s390x ppc64 || rc=1; exit $$rc
 
 check-quick: setup-quick
 	@$(PHASE) build $(MAKE) --no-print-directory build-all
