@@ -105,6 +105,19 @@ static void quiet(void *ud, virErrorPtr e)
     (void)e;
 }
 
+/* TERM/INT/HUP end the domain through on_signal; libvirt's own error
+ * printing off (errors are reported with lv_err). */
+static void catch_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_signal;
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+    virSetErrorFunc(NULL, quiet);
+}
+
 /* ---- QEMU argv -> machine description ------------------------------------ */
 
 enum arch { ARCH_X86_64, ARCH_S390X, ARCH_PPC64 };
@@ -1805,13 +1818,7 @@ static int run_remote(struct machine *m, const char *rundir, const char *em)
     if (qmp_proxy_start(&qp, qmp_local) != 0)
         return 3;
     say("QMP at %s served through virDomainQemuMonitorCommand", qmp_local);
-    struct sigaction sa;
-    memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = on_signal;
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGHUP, &sa, NULL);
-    virSetErrorFunc(NULL, quiet);
+    catch_signals();
     int rc = 3;
     virConnectPtr c = NULL;
     virDomainPtr d = NULL;
@@ -2048,13 +2055,7 @@ int main(int argc, char **argv)
         fputs(xml, xf);
         fclose(xf);
     }
-    struct sigaction sa;
-    memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = on_signal;
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGHUP, &sa, NULL);
-    virSetErrorFunc(NULL, quiet);
+    catch_signals();
     if (stream_console && virEventRegisterDefaultImpl() < 0) {
         say("virEventRegisterDefaultImpl: %s", lv_err());
         free(xml);
