@@ -1182,6 +1182,17 @@ static virStorageVolPtr vol_create(virStoragePoolPtr p, const char *name, unsign
     return v;
 }
 
+/* End a volume transfer's stream (NULL: nothing): aborted unless the
+ * transfer finished, then freed. */
+static void stream_release(virStreamPtr s, bool finished)
+{
+    if (!s)
+        return;
+    if (!finished)
+        virStreamAbort(s);
+    virStreamFree(s);
+}
+
 static int upload_src(virStreamPtr st, char *data, size_t n, void *opaque)
 {
     (void)st;
@@ -1205,11 +1216,7 @@ static int vol_upload(virConnectPtr c, virStorageVolPtr v, const char *file, cha
         snprintf(err, errlen, "virStorageVolUpload %s: %s", file, lv_err());
     else
         rc = 0;
-    if (s) {
-        if (rc != 0)
-            virStreamAbort(s);
-        virStreamFree(s);
-    }
+    stream_release(s, rc == 0);
     close(fd);
     return rc;
 }
@@ -1269,11 +1276,7 @@ static int vol_download(virConnectPtr c, virStorageVolPtr v, const char *file, b
         snprintf(err, errlen, "%s: %s", file, strerror(errno));
     else
         rc = 0;
-    if (s) {
-        if (rc != 0)
-            virStreamAbort(s);
-        virStreamFree(s);
-    }
+    stream_release(s, rc == 0);
     if (close(k.fd) != 0 && rc == 0) {
         snprintf(err, errlen, "%s: %s", file, strerror(errno));
         rc = -1;
